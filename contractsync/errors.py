@@ -63,6 +63,12 @@ class NotFoundError(StoreError):
     code = "not_found"
 
 
+class AlreadyExistsError(StoreError):
+    """A record with the same key exists: update it instead of creating it again."""
+
+    code = "already_exists"
+
+
 class ConcurrencyError(StoreError):
     """A write was based on a stale version: re-read, re-apply the change, and retry."""
 

@@ -1,0 +1,21 @@
+"""The durable engine: DBOS launched from settings, and helpers to see and finish its work."""
+
+from ._engine import (
+    APP_NAME,
+    WorkflowSummary,
+    durable_engine,
+    engine_app,
+    engine_config,
+    finish_recovered_workflows,
+    recent_workflows,
+)
+
+__all__ = [
+    "APP_NAME",
+    "WorkflowSummary",
+    "durable_engine",
+    "engine_app",
+    "engine_config",
+    "finish_recovered_workflows",
+    "recent_workflows",
+]

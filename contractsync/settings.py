@@ -1,0 +1,227 @@
+"""Settings: one pydantic-settings model read from ``CONTRACTSYNC_*`` and ``contractsync.toml``.
+
+Precedence, highest first: values passed in code (CLI options), environment variables,
+secret files (``CONTRACTSYNC_SECRETS_DIR``), then the TOML file. Secrets are ``SecretStr``
+and are refused in the plain TOML file, which tends to end up in version control.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from contractsync.errors import ConfigurationError
+
+CONFIG_FILE_NAME = "contractsync.toml"
+ENV_PREFIX = "CONTRACTSYNC_"
+
+_toml_data: ContextVar[dict[str, Any] | None] = ContextVar("contractsync_toml_data", default=None)
+
+
+class Settings(BaseSettings):
+    """Everything contractsync reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path(".contractsync"),
+        description="Folder for the embedded store, the durable engine's state and local files.",
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the store. Default: a SQLite file in the data folder. "
+            "For scale-out: postgresql://user@host:5432/contractsync."
+        ),
+    )
+    system_database_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "URL of the durable engine's (DBOS) system database. Default: a SQLite file in the "
+            "data folder, or the store's database when that is PostgreSQL."
+        ),
+    )
+    actor: str = Field(
+        default="",
+        description="Who changes made from this process are attributed to. Default: cli:<user>.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="WARNING", description="Least severe log level written to the log."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, file_secret_settings, _TomlSource(settings_cls))
+
+    # ---- derived values ----
+
+    @property
+    def store_url(self) -> str:
+        """The store's database URL, with the embedded SQLite default filled in."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'contractsync.sqlite').resolve()}"
+
+    @property
+    def engine_url(self) -> str:
+        """The durable engine's system database URL."""
+        if self.system_database_url is not None:
+            return self.system_database_url.get_secret_value()
+        if self.store_url.startswith("postgresql"):
+            return self.store_url
+        return f"sqlite:///{(self.data_dir / 'engine.sqlite').resolve()}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor:
+            return self.actor
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):  # no login name in containers without a passwd entry
+            user = "unknown"
+        return f"cli:{user}"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """The values of the TOML file being loaded (set by ``load_settings``)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return (_toml_data.get() or {}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_toml_data.get() or {})
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Read settings from the environment and the TOML file, with clear errors.
+
+    The file is ``config_file``, else ``$CONTRACTSYNC_CONFIG``, else ``./contractsync.toml``
+    when it exists. ``overrides`` (from CLI options) win over everything.
+    """
+    path = config_file or _default_config_file()
+    data = _read_toml(path) if path is not None else {}
+    secrets_dir = os.environ.get(f"{ENV_PREFIX}SECRETS_DIR")
+    if secrets_dir and not Path(secrets_dir).is_dir():
+        raise ConfigurationError(
+            f"{ENV_PREFIX}SECRETS_DIR={secrets_dir} is not a folder; create it or unset it."
+        )
+    token = _toml_data.set(data)
+    try:
+        settings = Settings(_secrets_dir=secrets_dir, **overrides)
+    except ValidationError as error:
+        raise ConfigurationError(_describe(error, path)) from None
+    finally:
+        _toml_data.reset(token)
+    for name in ("database_url", "system_database_url"):
+        _check_database_url(name, getattr(settings, name))
+    return settings
+
+
+def _default_config_file() -> Path | None:
+    named = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if named:
+        return Path(named)
+    local = Path(CONFIG_FILE_NAME)
+    return local if local.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"Config file {path} does not exist. Create it, or leave out --config "
+            f"(and {ENV_PREFIX}CONFIG) to use the defaults.",
+            path=str(path),
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"Config file {path} cannot be read: {error}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(
+            f"Config file {path} is not valid TOML: {error}. Fix the syntax and run again.",
+            path=str(path),
+        ) from None
+    for name in ("database_url", "system_database_url"):
+        value = data.get(name)
+        if isinstance(value, str) and _has_password(value):
+            raise ConfigurationError(
+                f"Config file {path} holds a password in '{name}'. Secrets do not belong in "
+                f"plain files: remove it and set {ENV_PREFIX}{name.upper()} in the environment "
+                f"or a file named {name} in {ENV_PREFIX}SECRETS_DIR.",
+                path=str(path),
+                setting=name,
+            )
+    return data
+
+
+def _has_password(url: str) -> bool:
+    try:
+        return make_url(url).password is not None
+    except ArgumentError:
+        return False  # reported as a malformed URL after validation
+
+
+def _check_database_url(name: str, value: SecretStr | None) -> None:
+    if value is None:
+        return
+    try:
+        url = make_url(value.get_secret_value())
+    except ArgumentError:
+        raise ConfigurationError(
+            f"Setting '{name}' is not a database URL. Use sqlite:///path/to/file.sqlite or "
+            "postgresql://user@host:5432/dbname.",
+            setting=name,
+        ) from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigurationError(
+            f"Setting '{name}' uses '{url.get_backend_name()}', which contractsync does not "
+            "support. Use sqlite:///path/to/file.sqlite or postgresql://user@host:5432/dbname.",
+            setting=name,
+        )
+
+
+def _describe(error: ValidationError, path: Path | None) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]) or "settings"
+    where = f"{ENV_PREFIX}{name.upper()}" + (f" or {path}" if path else "")
+    if first["type"] == "extra_forbidden":
+        known = ", ".join(Settings.model_fields)
+        return f"Unknown setting '{name}' (in {where}). Known settings: {known}."
+    return f"Setting '{name}' (from {where}) is invalid: {first['msg']}."
+
+
+def settings_reference() -> str:
+    """The configuration reference as Markdown, generated from the settings model."""
+    lines = [
+        "| setting | environment variable | default | description |",
+        "|---|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default is None else f"`{field.default}`"
+        lines.append(
+            f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {default} | {field.description or ''} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,26 @@
+"""The store: canonical contract records with their versions, documents, and the tables the
+audit log lives in. SQLite by default, PostgreSQL by URL; schema managed by Alembic."""
+
+from . import _tables as tables
+from ._contracts import ContractRepository, ContractVersion, StoredContract, WriteResult
+from ._database import Database, parse_database_url
+from ._documents import DocumentRepository, StoredDocument
+from ._journal import Clock, Journal, JournalEntry, utc_now
+from ._json import canonical_json
+
+__all__ = [
+    "Clock",
+    "ContractRepository",
+    "ContractVersion",
+    "Database",
+    "DocumentRepository",
+    "Journal",
+    "JournalEntry",
+    "StoredContract",
+    "StoredDocument",
+    "WriteResult",
+    "canonical_json",
+    "parse_database_url",
+    "tables",
+    "utc_now",
+]
