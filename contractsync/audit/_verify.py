@@ -90,6 +90,9 @@ def verify_audit_log(database: Database, *, page_size: int = 1000) -> VerifyRepo
             problem = f"entries #{last_seq + 1} to #{head.seq} were removed from the end of the log"
             return VerifyReport(checked, last_seq + 1, problem)
         return VerifyReport(
-            checked, head.seq, f"the audit head names entry #{head.seq}, not the last entry"
+            checked,
+            head.seq + 1,
+            f"entries #{head.seq + 1} to #{last_seq} were added outside contractsync "
+            f"(the audit head names entry #{head.seq} as the last)",
         )
     return VerifyReport(checked)

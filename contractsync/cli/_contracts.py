@@ -124,8 +124,8 @@ def load_contracts(
             f"{', '.join(missing)} does not exist. Give record files (.yaml) or folders."
         )
     app = cli.app()
-    with durable_engine(app):
-        finish_recovered_workflows()
+    with durable_engine(app) as launched_at:
+        finish_recovered_workflows(launched_at=launched_at)
         outcomes = load_record_files([str(path) for path in paths], app.actor)
     cli.console.print(_outcomes_table(outcomes))
     failed = [outcome for outcome in outcomes if outcome["action"] == "failed"]

@@ -23,8 +23,8 @@ def recover(ctx: typer.Context) -> None:
     """Resume every workflow a crash interrupted and wait until they finish."""
     cli = state(ctx)
     app = cli.app()
-    with durable_engine(app):
-        finished = finish_recovered_workflows()
+    with durable_engine(app) as launched_at:
+        finished = finish_recovered_workflows(launched_at=launched_at)
     if not finished:
         cli.console.print("No interrupted workflows.")
         return

@@ -9,6 +9,7 @@ Scale-out: PostgreSQL, shared by any number of worker processes.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,25 +55,42 @@ _serving: App | None = None
 
 
 @contextmanager
-def durable_engine(app: App) -> Iterator[None]:
+def durable_engine(app: App) -> Iterator[datetime]:
     """Run the block with DBOS launched for ``app``; interrupted workflows resume at launch.
 
     DBOS is one engine per process, so the app it serves is too: workflow steps reach it
-    through ``engine_app()`` for exactly the lifetime of this block.
+    through ``engine_app()`` for exactly the lifetime of this block. Yields the launch time.
     """
     global _serving  # noqa: PLW0603 - mirrors DBOS's own process-global engine
     if _serving is not None:
         raise RuntimeError("the durable engine is already running in this process")
     _serving = app
+    _follow_stderr()
     try:
         DBOS(config=engine_config(app.settings))
+        launched_at = datetime.now(UTC)
         DBOS.launch()
         try:
-            yield
+            yield launched_at
         finally:
             DBOS.destroy()
     finally:
         _serving = None
+
+
+def _follow_stderr() -> None:
+    # DBOS binds its console handler to the sys.stderr of the moment it was first imported;
+    # point it at today's, so that a redirected stderr (pytest, an embedding app) is used.
+    for handler in logging.getLogger("dbos").handlers:
+        if handler.name == "__dbos_console_log_handler__" and isinstance(
+            handler, logging.StreamHandler
+        ):
+            # Not setStream(): it flushes the old stream, which may be closed by now.
+            handler.acquire()
+            try:
+                handler.stream = sys.stderr
+            finally:
+                handler.release()
 
 
 def engine_app() -> App:
@@ -91,19 +109,27 @@ class WorkflowSummary:
     error: str | None
 
 
-def finish_recovered_workflows() -> list[WorkflowSummary]:
-    """Wait for every pending workflow (resumed at launch) to finish; returns what ran."""
-    pending = DBOS.list_workflows(status="PENDING", load_input=False, load_output=False)
-    finished = []
-    for status in pending:
+def finish_recovered_workflows(*, launched_at: datetime) -> list[WorkflowSummary]:
+    """Wait for every interrupted workflow to finish; returns those that ran since launch.
+
+    At launch DBOS puts each workflow a crash left pending back on a queue and runs it in
+    the background; some may be done by the time this looks, so finished ones are found by
+    completion time. Call it before starting new work, so everything it reports is resumed.
+    """
+    waiting = DBOS.list_workflows(
+        status=["PENDING", "ENQUEUED"], load_input=False, load_output=False
+    )
+    errors: dict[str, str] = {}
+    for status in waiting:
         handle: WorkflowHandle[Any] = DBOS.retrieve_workflow(status.workflow_id)
-        error: str | None = None
         try:
             handle.get_result()
         except Exception as exc:  # noqa: BLE001 - report every outcome, keep going
-            error = f"{type(exc).__name__}: {exc}"
-        finished.append(_summary(handle.get_status(), error))
-    return finished
+            errors[status.workflow_id] = f"{type(exc).__name__}: {exc}"
+    finished = DBOS.list_workflows(
+        completed_after=launched_at.isoformat(), load_input=False, load_output=False
+    )
+    return [_summary(status, errors.get(status.workflow_id)) for status in finished]
 
 
 def recent_workflows(limit: int = 20) -> list[WorkflowSummary]:

@@ -1,0 +1,142 @@
+"""Shared fixtures: a hermetic environment, and the store on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``CONTRACTSYNC_TEST_POSTGRES_URL`` (default: postgres on 127.0.0.1:5432
+with trust auth). Each test gets its own throwaway database, cloned from a migrated template
+made once per run. Without a reachable server the PostgreSQL variants are skipped, loudly,
+except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from contractsync.context import App
+from contractsync.model import Contract
+from contractsync.settings import Settings, load_settings
+from contractsync.store import Database
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CONTRACTSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO_ROOT / "examples" / "contracts"
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("CONTRACTSYNC_") and name != "CONTRACTSYNC_TEST_POSTGRES_URL":
+            monkeypatch.delenv(name)
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    admin_url: sa.URL
+    template: str
+
+    def url_for(self, database: str) -> str:
+        return self.admin_url.set(database=database).render_as_string(hide_password=False)
+
+    def create_database(self) -> str:
+        name = f"cs_test_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _admin(self, statement: str) -> None:
+        engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(statement)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    admin_url = sa.make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+psycopg")
+    probe = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with probe.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except sa.exc.OperationalError as error:
+        message = (
+            f"PostgreSQL is not reachable at {admin_url.render_as_string(hide_password=True)} "
+            f"({str(error.orig).strip().splitlines()[0]}); start it or set "
+            "CONTRACTSYNC_TEST_POSTGRES_URL"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        probe.dispose()
+    server = PostgresServer(admin_url, f"cs_template_{uuid.uuid4().hex[:12]}")
+    server._admin(f'CREATE DATABASE "{server.template}"')
+    template_db = Database(server.url_for(server.template))
+    try:
+        template_db.upgrade()
+    finally:
+        template_db.dispose()
+    yield server
+    server.drop_database(server.template)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    name = postgres_server.create_database()
+    yield postgres_server.url_for(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty store: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+        database = Database(url)
+        database.upgrade()
+        database.dispose()
+        return url
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return load_settings(data_dir=tmp_path / "data", database_url=store_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[App]:
+    application = App.open(settings)
+    yield application
+    application.close()
+
+
+def build_contract(key: str = "C-1", **changes: object) -> Contract:
+    """A small valid contract; keyword arguments replace fields (JSON form accepted)."""
+    data: dict[str, object] = {
+        "contract_key": key,
+        "title": f"Contract {key}",
+        "contract_type": "subscription",
+        "status": "draft",
+        "effective_date": {"value": "2025-01-01", "review": {"state": "auto_approved"}},
+        "initial_term": {"value": {"months": 12}},
+        "auto_renew": {"value": True},
+        "renewal_notice_period": {"value": {"days": 30}},
+    }
+    data.update(changes)
+    return Contract.model_validate(data)
+
+
+@pytest.fixture
+def make_contract() -> Callable[..., Contract]:
+    return build_contract
