@@ -4,7 +4,8 @@ A record file is the canonical contract record (``contractsync.model.Contract``)
 with two conveniences for people writing one by hand:
 
 - ``documents`` lists files by ``path`` (relative to the record file) and ``role``; the
-  loader stores their bytes and fills in SHA-256, media type, size and pages.
+  loader reads them (PDF, DOCX, text, HTML, scans), stores their bytes and fills in
+  SHA-256, media type, size and pages.
 - evidence may be given as ``{document: <path>, quote: "<exact words>"}``; the loader finds
   the quote in the document's text and fills in page, character span and snippet, so the
   evidence always points at the real text.
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from contractsync.documents import PAGE_SEPARATOR, read_document
 from contractsync.errors import DocumentError, ModelError
 from contractsync.model import Contract, DocumentRole
 
@@ -35,14 +37,12 @@ class DocumentFile:
     content: bytes
     media_type: str
     text: str
+    """The document's text as ``contractsync.documents`` reads it; evidence spans index it."""
+    pages: int
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
-
-    @property
-    def pages(self) -> int:
-        return self.text.count("\f") + 1 if self.text else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,29 +141,15 @@ def _read_documents(record_path: Path, entries: list[Any]) -> Iterator[DocumentF
                 f"use one of {roles}.",
                 path=str(record_path),
             ) from None
-        media_type, text = plain_text(content, name=str(entry["path"]))
+        document = read_document(content, name=str(entry["path"]))
         yield DocumentFile(
-            name=str(entry["path"]), role=role, content=content, media_type=media_type, text=text
+            name=str(entry["path"]),
+            role=role,
+            content=content,
+            media_type=str(document.media_type),
+            text=document.text,
+            pages=len(document.pages),
         )
-
-
-def plain_text(content: bytes, *, name: str) -> tuple[str, str]:
-    """The media type and text of a plain-text document (pages split by form feeds)."""
-    if content.startswith((b"%PDF-", b"PK\x03\x04")):
-        raise DocumentError(
-            f"Document {name} is a PDF or Office file; record files take plain-text documents. "
-            "Use contractsync import for PDF and DOCX contracts.",
-            document=name,
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DocumentError(
-            f"Document {name} is not UTF-8 text. Save it as UTF-8.", document=name
-        ) from None
-    if not text.strip():
-        raise DocumentError(f"Document {name} is empty.", document=name)
-    return "text/plain", text
 
 
 def _evidence_blocks(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -204,7 +190,7 @@ def _resolve_evidence(
         )
     evidence.update(
         document_sha256=document.sha256,
-        page=document.text.count("\f", 0, start) + 1,
+        page=document.text.count(PAGE_SEPARATOR, 0, start) + 1,
         start=start,
         end=start + len(quote),
         snippet=quote,
