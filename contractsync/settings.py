@@ -216,11 +216,17 @@ def _describe(error: ValidationError, path: Path | None) -> str:
 def settings_reference() -> str:
     """The configuration reference as Markdown, generated from the settings model."""
     lines = [
+        "# Configuration reference",
+        "",
+        "Generated from the settings model by `contractsync config reference`; a test keeps",
+        "it current. Precedence: CLI options, environment variables, secret files in",
+        f"`{ENV_PREFIX}SECRETS_DIR`, then `{CONFIG_FILE_NAME}`.",
+        "",
         "| setting | environment variable | default | description |",
         "|---|---|---|---|",
     ]
     for name, field in Settings.model_fields.items():
-        default = "" if field.default is None else f"`{field.default}`"
+        default = "" if field.default in (None, "") else f"`{field.default}`"
         lines.append(
             f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {default} | {field.description or ''} |"
         )

@@ -1,0 +1,57 @@
+"""Each package's public door exports exactly what we mean to support, and docs stay current."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from contractsync.settings import settings_reference
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+PUBLIC = {
+    "contractsync.audit": {
+        "GENESIS_HASH", "AuditEntry", "AuditLog", "VerifyReport", "entry_hash", "verify_audit_log",
+    },
+    "contractsync.store": {
+        "Clock", "ContractRepository", "ContractVersion", "Database", "DocumentRepository",
+        "Journal", "JournalEntry", "StoredContract", "StoredDocument", "WriteResult",
+        "canonical_json", "parse_database_url", "tables", "utc_now",
+    },
+    "contractsync.durable": {
+        "APP_NAME", "WorkflowSummary", "durable_engine", "engine_app", "engine_config",
+        "finish_recovered_workflows", "recent_workflows",
+    },
+    "contractsync.ingest": {
+        "DocumentFile", "LoadOutcome", "RecordFile", "find_record_files", "load_record_files",
+        "read_record_file",
+    },
+    "contractsync.cli": {"app", "main", "run"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_public_names_are_exactly_the_supported_ones(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == PUBLIC[module_name]
+    for name in module.__all__:
+        assert hasattr(module, name), f"{module_name}.{name} is exported but missing"
+
+
+@pytest.mark.parametrize(
+    "module_name", ["contractsync.model", "contractsync.documents", "contractsync.store"]
+)
+def test_every_exported_name_exists_and_private_modules_stay_private(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        assert not name.startswith("_")
+        assert hasattr(module, name)
+
+
+def test_the_configuration_reference_is_current() -> None:
+    documented = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert documented == settings_reference(), (
+        "docs/configuration.md is stale: contractsync config reference > docs/configuration.md"
+    )
