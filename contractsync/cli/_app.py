@@ -16,6 +16,7 @@ from rich.console import Console
 
 from contractsync import __version__
 from contractsync.errors import ConfigurationError, ContractSyncError
+from contractsync.logs import configure_logging, redact
 from contractsync.settings import settings_reference
 
 from ._audit import audit_app
@@ -63,6 +64,15 @@ def root(
 ) -> None:
     """contractsync: contracts in, governed Salesforce data out."""
     ctx.obj = CliState(config_file=config, debug=debug)
+    try:
+        settings = ctx.obj.settings
+    except ContractSyncError:
+        return  # reported when a command needs the settings
+    configure_logging(
+        log_file=settings.data_dir / "logs" / "contractsync.log",
+        level=settings.log_level,
+        debug=debug,
+    )
 
 
 @app.command()
@@ -162,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(err: Console, error: ContractSyncError, debug: bool) -> None:
+    log.warning("error code=%s %s", error.code, error.message, exc_info=error)
     if debug:
         err.print_exception()
-    err.print(f"error: {error.message}")
+    err.print(f"error: {redact(error.message)}")
 
 
 def run() -> None:
