@@ -170,7 +170,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
             raise ConfigurationError(
                 f"Config file {path} holds a password in '{name}'. Secrets do not belong in "
                 f"plain files: remove it and set {ENV_PREFIX}{name.upper()} in the environment "
-                f"or a file named {name} in {ENV_PREFIX}SECRETS_DIR.",
+                f"or a file named {ENV_PREFIX.lower()}{name} in {ENV_PREFIX}SECRETS_DIR.",
                 path=str(path),
                 setting=name,
             )

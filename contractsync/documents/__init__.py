@@ -23,6 +23,7 @@ from contractsync.documents._model import (
     PageSpan,
     PageText,
 )
+from contractsync.documents._normalize import normalize_page_text
 from contractsync.documents._ocr import OcrEngine, OcrMode, TesseractOcr
 from contractsync.documents._reader import (
     DocumentReader,
@@ -47,6 +48,7 @@ __all__ = [
     "ReadResult",
     "TesseractOcr",
     "iter_pages",
+    "normalize_page_text",
     "read_document",
     "read_documents",
 ]

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from contractsync.documents import PAGE_SEPARATOR, read_document
+from contractsync.documents import PAGE_SEPARATOR, normalize_page_text, read_document
 from contractsync.errors import DocumentError, ModelError
 from contractsync.model import Contract, DocumentRole
 
@@ -101,6 +101,11 @@ def _load_yaml(path: Path) -> dict[str, Any]:
         raise ModelError(f"{path} cannot be read: {error.strerror}.", path=str(path)) from None
     except UnicodeDecodeError:
         raise ModelError(f"{path} is not UTF-8 text; save it as UTF-8.", path=str(path)) from None
+    except ValueError as error:
+        # PyYAML builds dates itself and lets datetime's ValueError through (2025-02-30).
+        raise ModelError(
+            f"{path} has an impossible value: {error}. Fix it.", path=str(path)
+        ) from None
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
@@ -179,7 +184,9 @@ def _resolve_evidence(
     if "quote" not in evidence:
         return
     document = _named_document(path, field, evidence.pop("document", None), documents)
-    quote = str(evidence.pop("quote"))
+    # Quotes go through the same normalisation as the document text (no-break spaces,
+    # ligatures, line ends), so words copied from the original file are found.
+    quote = normalize_page_text(str(evidence.pop("quote"))).strip()
     start = document.text.find(quote)
     if start < 0 or not quote:
         raise ModelError(

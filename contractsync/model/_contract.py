@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from contractsync.errors import ModelError
 
+from ._fields import field_dictionary
 from ._lifecycle import LifecycleStatus, check_transition
 from ._terms import (
     AccountRef,
@@ -26,7 +28,7 @@ from ._terms import (
     PriceEscalator,
     TerminationForConvenience,
 )
-from ._values import Duration, Frozen, Money, Provenance, Tracked
+from ._values import Duration, Frozen, Money, Provenance, Tracked, shift
 
 Perpetual = Literal["perpetual"]
 Expiration = date | Perpetual
@@ -103,6 +105,7 @@ class Contract(Frozen):
         if isinstance(start, date) and isinstance(end, date) and end < start:
             raise ValueError(f"expiration_date {end} is before effective_date {start}")
         for amendment in self.amendments:
+            _check_changes(amendment)
             if amendment.document_sha256 and amendment.document_sha256 not in known:
                 raise ValueError(
                     f"amendment '{amendment.key}' cites a document that is not among the "
@@ -113,23 +116,34 @@ class Contract(Frozen):
     # ---- derived terms (pure functions of the record) ----
 
     def term_end(self) -> date | None:
-        """The end of the initial term: the expiration date, or effective date + initial term."""
+        """The last day of the initial term.
+
+        The expiration date when known; otherwise the day before the effective date plus
+        the initial term ("36 months from 1 February 2025" runs through 31 January 2028).
+        """
         end = _value(self.expiration_date)
         if isinstance(end, date):
             return end
         start, term = _value(self.effective_date), _value(self.initial_term)
         if end is None and isinstance(start, date) and isinstance(term, Duration):
-            return term.after(start)
+            return shift(term.after(start), days=-1)
         return None
 
     def current_term_end(self, today: date) -> date | None:
-        """The end of the term running on ``today``, rolling auto-renewals forward."""
+        """The last day of the term running on ``today``, rolling auto-renewals forward.
+
+        Renewal ends are counted from the day after the initial term, not from each other,
+        so month-end clamping cannot accumulate (Jan 31 → Feb 28 → Mar 31 → Apr 30).
+        """
         end = self.term_end()
         renewal = _value(self.renewal_term) or _value(self.initial_term)
         if end is None or not _value(self.auto_renew) or not isinstance(renewal, Duration):
             return end
+        anchor = shift(end, days=1)
+        renewals = 0
         while end < today:
-            end = renewal.after(end)
+            renewals += 1
+            end = shift(anchor, months=renewal.months * renewals, days=renewal.days * renewals - 1)
         return end
 
     def renewal_notice_deadline(self, today: date | None = None) -> date | None:
@@ -163,7 +177,8 @@ class Contract(Frozen):
         """The terms in force: this record with its amendments applied in effective order.
 
         Amendments effective after ``on`` (when given) are left out. Each amended value is
-        tracked with the amendment as its source and the amendment's document as evidence.
+        tracked with the amendment (``amendment:<key>``) as its source; the amendment names
+        its document.
         """
         data = self.model_dump(mode="json")
         for amendment in sorted(self.amendments, key=lambda a: (a.effective_date, a.key)):
@@ -202,6 +217,35 @@ class Contract(Frozen):
                 f"{source} is not a valid contract record: {_describe(error)}",
                 source=source,
                 problems=[_location(e["loc"]) + ": " + e["msg"] for e in error.errors()],
+            ) from None
+
+
+_CHANGEABLE = frozenset(field_dictionary().names())
+
+
+@cache
+def _change_adapter(name: str) -> TypeAdapter[Any]:
+    annotation = Contract.model_fields[name].annotation
+    if annotation is None:  # every canonical field is annotated; keeps mypy exact
+        raise ModelError(f"canonical field '{name}' has no type")
+    return TypeAdapter(annotation)
+
+
+def _check_changes(amendment: Amendment) -> None:
+    """An amendment may only change canonical terms, to values of the right type."""
+    for name, value in amendment.changes.items():
+        if name not in _CHANGEABLE:
+            raise ValueError(
+                f"amendment '{amendment.key}' changes '{name}', which is not a canonical term; "
+                f"use one of: {', '.join(sorted(_CHANGEABLE))}"
+            )
+        wrapped = value if name == "obligations" else {"value": value}
+        try:
+            _change_adapter(name).validate_python(wrapped)
+        except ValidationError as error:
+            raise ValueError(
+                f"amendment '{amendment.key}' sets '{name}' to an invalid value: "
+                f"{error.errors()[0]['msg']}"
             ) from None
 
 

@@ -59,8 +59,9 @@ class Duration(Frozen):
         return shift(start, months=self.months, days=self.days)
 
     def before(self, end: date) -> date:
-        """The date this duration before ``end``."""
-        return shift(end, months=-self.months, days=-self.days)
+        """The date this duration before ``end``: days off first, then months, so that
+        ``d.before(d.after(x)) == x`` whenever no month end was clamped on the way."""
+        return add_months(shift(end, days=-self.days), -self.months)
 
     def __str__(self) -> str:
         parts = []

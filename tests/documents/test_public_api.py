@@ -19,6 +19,7 @@ EXPECTED = {
     "ReadResult",
     "TesseractOcr",
     "iter_pages",
+    "normalize_page_text",
     "read_document",
     "read_documents",
 }
