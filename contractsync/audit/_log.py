@@ -80,46 +80,22 @@ class AuditLog:
             .where(t.audit_head.c.id == 1)
             .with_for_update()
         ).one()
-        seq, prev_hash = head.seq + 1, head.hash
-        at = self.clock().astimezone(UTC)
+        row: dict[str, Any] = {
+            "seq": head.seq + 1,
+            "at": self.clock().astimezone(UTC),
+            "actor": entry.actor,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_key": entry.entity_key,
+            "prev_hash": head.hash,
+        }
         details_json = canonical_json(dict(entry.details))
-        digest = entry_hash(
-            seq=seq,
-            at=at,
-            actor=entry.actor,
-            action=entry.action,
-            entity_type=entry.entity_type,
-            entity_key=entry.entity_key,
-            details_json=details_json,
-            prev_hash=prev_hash,
-        )
+        digest = entry_hash(**row, details_json=details_json)
+        connection.execute(t.audit_log.insert().values(**row, details=details_json, hash=digest))
         connection.execute(
-            t.audit_log.insert().values(
-                seq=seq,
-                at=at,
-                actor=entry.actor,
-                action=entry.action,
-                entity_type=entry.entity_type,
-                entity_key=entry.entity_key,
-                details=details_json,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
+            t.audit_head.update().where(t.audit_head.c.id == 1).values(seq=row["seq"], hash=digest)
         )
-        connection.execute(
-            t.audit_head.update().where(t.audit_head.c.id == 1).values(seq=seq, hash=digest)
-        )
-        return AuditEntry(
-            seq=seq,
-            at=at,
-            actor=entry.actor,
-            action=entry.action,
-            entity_type=entry.entity_type,
-            entity_key=entry.entity_key,
-            details=dict(entry.details),
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+        return AuditEntry(**row, details=dict(entry.details), hash=digest)
 
     def entries(
         self, *, entity_key: str | None = None, after_seq: int = 0, limit: int | None = None
