@@ -123,6 +123,12 @@ class RetryableSyncError(SyncError):
     code = "retryable"
 
 
+class ApiAllowanceExhausted(RetryableSyncError):
+    """The org's API allowance (less the reserve) is spent: pause until usage allows."""
+
+    code = "api_allowance_exhausted"
+
+
 class PermanentSyncError(SyncError):
     """Retrying will not help: stop and fix the cause."""
 

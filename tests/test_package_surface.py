@@ -29,6 +29,12 @@ PUBLIC = {
         "read_record_file",
     },
     "contractsync.cli": {"app", "main", "run"},
+    "contractsync.salesforce": {
+        "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "AccessTokenAuth", "ApiUsage",
+        "ClientCredentialsAuth", "Disposition", "FieldError", "JwtBearerAuth", "LimitTracker",
+        "OrgAuth", "OrgClient", "OrgSession", "PasswordAuth", "RecordResult", "RetryPolicy",
+        "classify", "org_http_session", "parse_limit_info",
+    },
 }  # fmt: skip
 
 
