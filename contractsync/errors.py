@@ -123,7 +123,7 @@ class RetryableSyncError(SyncError):
     code = "retryable"
 
 
-class ApiAllowanceExhausted(RetryableSyncError):
+class ApiAllowanceExhausted(RetryableSyncError):  # noqa: N818 - reads as the state of the org
     """The org's API allowance (less the reserve) is spent: pause until usage allows."""
 
     code = "api_allowance_exhausted"

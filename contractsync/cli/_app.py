@@ -22,6 +22,7 @@ from contractsync.settings import settings_reference
 from ._audit import audit_app
 from ._contracts import contracts_app
 from ._engine import workflows_app
+from ._extraction import eval_app, extract
 from ._state import CliState, state
 
 log = logging.getLogger("contractsync")
@@ -36,6 +37,8 @@ app = typer.Typer(
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(audit_app, name="audit")
 app.add_typer(workflows_app, name="workflows")
+app.command("extract")(extract)
+app.add_typer(eval_app, name="eval")
 config_app = typer.Typer(help="Settings: where they come from and what they are.")
 app.add_typer(config_app, name="config")
 

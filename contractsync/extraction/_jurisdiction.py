@@ -1,0 +1,150 @@
+"""Jurisdiction names into ISO 3166 codes: ``the State of Nevada`` → ``US-NV``.
+
+Names come from pycountry (ISO 3166-1 countries, ISO 3166-2 subdivisions) plus the
+aliases contracts use (``People's Republic of China``, ``U.S.A.``, ``England and Wales``).
+Subdivisions of the United States, Canada, the United Kingdom and Australia are
+recognised on their own, since contracts name them without the country ("the laws of
+Ontario"); other countries' subdivisions only when the country is named too, because
+their names collide with towns and people across the world.
+
+``England and Wales`` is one legal jurisdiction with no ISO 3166-2 code of its own; it is
+recorded as ``GB-ENG``, with the contract's words in ``text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+
+from contractsync.model import GoverningLaw
+
+_STANDALONE_SUBDIVISION_COUNTRIES = ("US", "CA", "GB", "AU")
+_GB_NATIONS = {"GB-ENG", "GB-SCT", "GB-WLS", "GB-NIR"}
+_COUNTRY_ALIASES = {
+    "united states": "US", "united states of america": "US", "u.s.a.": "US", "usa": "US",
+    "u.s.": "US", "us": "US", "america": "US", "united kingdom": "GB", "u.k.": "GB",
+    "uk": "GB", "great britain": "GB", "britain": "GB", "prc": "CN", "p.r.c.": "CN",
+    "people's republic of china": "CN", "peoples republic of china": "CN", "china": "CN",
+    "mainland china": "CN", "hong kong": "HK", "hong kong sar": "HK", "macau": "MO",
+    "taiwan": "TW", "republic of china": "TW", "south korea": "KR", "korea": "KR",
+    "republic of korea": "KR", "russia": "RU", "vietnam": "VN", "iran": "IR",
+    "czech republic": "CZ", "the netherlands": "NL", "holland": "NL", "switzerland": "CH",
+    "republic of south africa": "ZA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
+    "syria": "SY", "laos": "LA", "moldova": "MD", "brunei": "BN", "cayman islands": "KY",
+    "british virgin islands": "VG", "bvi": "VG", "the bahamas": "BS", "turkey": "TR",
+}  # fmt: skip
+_SUBDIVISION_ALIASES = {
+    "england and wales": "GB-ENG", "england & wales": "GB-ENG", "quebec": "CA-QC",
+    "washington, d.c.": "US-DC", "washington d.c.": "US-DC", "d.c.": "US-DC",
+    "district of columbia": "US-DC", "new south wales": "AU-NSW", "english": "GB-ENG",
+    "scottish": "GB-SCT", "scots": "GB-SCT",
+}  # fmt: skip
+# Adjectives a law clause uses for a country ("governed by Swiss law").
+_COUNTRY_ADJECTIVES = {
+    "chinese": "CN", "japanese": "JP", "german": "DE", "french": "FR", "swiss": "CH",
+    "dutch": "NL", "israeli": "IL", "indian": "IN", "singaporean": "SG", "irish": "IE",
+    "korean": "KR", "italian": "IT", "spanish": "ES", "swedish": "SE", "canadian": "CA",
+    "australian": "AU", "mexican": "MX", "brazilian": "BR", "belgian": "BE", "austrian": "AT",
+}  # fmt: skip
+# Words that are subdivision names but usually mean something else in a law clause.
+_AMBIGUOUS = {"victoria", "georgia", "federal", "capital", "central", "northern", "western"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    text: str
+    country: str
+    subdivision: str | None
+
+
+def resolve_jurisdiction(phrase: str) -> GoverningLaw | None:
+    """The jurisdiction ``phrase`` names, as ISO codes, or None when it names none.
+
+    The first jurisdiction named wins; a country named first is refined by a later
+    subdivision of the same country.
+    """
+    names = _lookup()
+    found = [names[m.group().casefold()] for m in _pattern().finditer(_fold(phrase))]
+    usable = [
+        name
+        for name in found
+        if name.subdivision is None
+        or name.country in _STANDALONE_SUBDIVISION_COUNTRIES
+        or any(other.subdivision is None and other.country == name.country for other in found)
+    ]
+    if not usable:
+        return None
+    first = usable[0]
+    if first.subdivision is None:
+        # "the laws of Canada and the Province of Ontario": the province refines the country.
+        refined = next((n for n in usable if n.subdivision and n.country == first.country), None)
+        first = refined or first
+    return GoverningLaw(
+        country=first.country, subdivision=first.subdivision, text=_text(phrase, first)
+    )
+
+
+def _text(phrase: str, name: _Name) -> str:
+    match = re.search(re.escape(name.text), _fold(phrase), re.IGNORECASE)
+    if match is None:
+        return name.text
+    return phrase[match.start() : match.end()]
+
+
+def _fold(text: str) -> str:
+    # NFKD then drop accents keeps offsets for the scripts contract law clauses use
+    # (one code point per letter after NFC) while letting "Québec" match "quebec".
+    folded = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    folded = folded.replace("\u2019", "'")
+    return folded if len(folded) == len(text) else text.replace("\u2019", "'")
+
+
+@cache
+def _lookup() -> dict[str, _Name]:
+    names: dict[str, _Name] = {}
+
+    def add(text: str, country: str, subdivision: str | None) -> None:
+        key = _fold(text).casefold().strip()
+        if len(key) < 2 or key in _AMBIGUOUS:
+            return
+        names.setdefault(key, _Name(key, country, subdivision))
+
+    for key, code in _SUBDIVISION_ALIASES.items():
+        add(key, code[:2], code)
+    for key, code in _COUNTRY_ALIASES.items():
+        add(key, code, None)
+    for key, code in _COUNTRY_ADJECTIVES.items():
+        add(key, code, None)
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None and subdivision.country_code != "GB":
+            continue
+        if subdivision.country_code == "GB" and subdivision.code not in _GB_NATIONS:
+            continue
+        name = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", subdivision.name)
+        add(name, subdivision.country_code, subdivision.code)
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                add(value, country.alpha_2, None)
+                if "," in value:
+                    # "Korea, Republic of" also reads "Republic of Korea".
+                    head, tail = (part.strip() for part in value.split(",", 1))
+                    add(f"{tail} {head}", country.alpha_2, None)
+    # The US state wins over the country: "the laws of Georgia" in a US filing.
+    names["georgia"] = _Name("georgia", "US", "US-GA")
+    names["state of georgia"] = _Name("state of georgia", "US", "US-GA")
+    return names
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    keys = sorted(_lookup(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(key) for key in keys)
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)

@@ -1,0 +1,82 @@
+"""The default, offline extractor: rules over the contract's text plus normalisers.
+
+``RulesExtractor.extract`` runs every field rule over the document's clean text and
+keeps, per field, the candidate its rule ranks first; confidences come from the
+calibration table (see ``_calibration``). It is deterministic and needs no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from contractsync.documents import DocumentText
+
+from ._calibration import Calibration, load_calibration
+from ._candidate import Candidate, value_key
+from ._rules_commercial import commercial_terms
+from ._rules_dates import dates
+from ._rules_law import governing_law
+from ._rules_obligations import obligations
+from ._rules_parties import parties
+from ._rules_term import renewal, term, termination_for_convenience
+from ._text import ContractText
+
+RULES_VERSION = "1.0"
+
+
+class RulesExtractor:
+    """Pattern rules for every extractable canonical field; offline and deterministic.
+
+    Args:
+        calibration: the confidence table; the shipped one by default. Pass
+            ``Calibration()`` for the rules' uncalibrated priors (what calibration is
+            fitted on).
+    """
+
+    name = "rules"
+    version = RULES_VERSION
+
+    def __init__(self, calibration: Calibration | None = None) -> None:
+        self.calibration = load_calibration() if calibration is None else calibration
+
+    def extract(self, document: DocumentText) -> Sequence[Candidate]:
+        text = ContractText(document)
+        found: list[Candidate] = []
+        found.extend(parties(text))
+        date_candidates = dates(text)
+        found.extend(date_candidates)
+        starts: dict[str, date] = {
+            c.field: c.value for c in date_candidates if isinstance(c.value, date)
+        }
+        found.extend(term(text, starts))
+        found.extend(renewal(text))
+        found.extend(_one_law(governing_law(text)))
+        found.extend(termination_for_convenience(text))
+        found.extend(commercial_terms(text))
+        found.extend(obligations(text))
+        stamped = [replace(c, extractor=self.name, version=self.version) for c in found]
+        return self.calibration.apply(_first_per_field(stamped))
+
+
+def _one_law(candidates: list[Candidate]) -> list[Candidate]:
+    """The first law chosen with ``governed``; flagged when the contract names several."""
+    if not candidates:
+        return []
+    governed = [c for c in candidates if c.rule != "laws_of.construed"] or candidates
+    best = governed[0]
+    if len({value_key(c.value) for c in governed}) > 1:
+        best = replace(best, rule=best.rule + ".conflict")
+    return [best]
+
+
+def _first_per_field(candidates: list[Candidate]) -> list[Candidate]:
+    kept: dict[str, Candidate] = {}
+    listed: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.field == "obligations":
+            listed.append(candidate)
+        else:
+            kept.setdefault(candidate.field, candidate)
+    return [*kept.values(), *listed]

@@ -1,0 +1,80 @@
+"""Governing law: ``governed by the laws of the State of Nevada`` → ``US-NV``.
+
+The rule looks for a law-choice verb (governed, construed, interpreted, enforced) and the
+jurisdiction after ``laws of``/``law of``, or the ``Nevada law`` form. Choice-of-forum
+clauses ("courts of …") are not read: where disputes are heard is not which law applies.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._candidate import Candidate, make_snippet
+from ._jurisdiction import resolve_jurisdiction
+from ._text import ContractText
+
+_LAWS_OF = re.compile(
+    r"(?P<verb>govern(?:ed|s|ing)?|constru(?:ed|ction)|interpret(?:ed|ation)|enforced)\b"
+    r"(?P<between>[^.;]{0,250}?)\b(?:laws?|legislation)(?:,[^,;.]{0,80},)?\s+"
+    r"(?:of|in(?:\s+force\s+in)?)\s+(?P<place>[^;:()]{2,160})",
+    re.IGNORECASE,
+)
+_ADJECTIVE_LAW = re.compile(
+    r"(?P<verb>governed|construed)[^.;]{0,60}?\b(?:by|under|with)\s+(?:the\s+)?"
+    r"(?:substantive\s+|internal\s+)?(?P<place>[A-Z][A-Za-z.']{1,20}(?:\s+[A-Z][A-Za-z.']{1,20}){0,2})"
+    r"\s+[Ll]aws?\b",
+)
+_LAWS_GOVERN = re.compile(
+    r"\b(?:the\s+)?(?:laws?|legislation)\s+of\s+(?P<place>[^;:()]{2,80}?)\s*(?:\([^)]*\)\s*)?"
+    r"(?:shall|will)\s+(?:govern|apply)",
+    re.IGNORECASE,
+)
+_STOP = re.compile(
+    r"\b(?:without|excluding|exclusive\s+of|notwithstanding|other\s+than|except|but\s+not|"
+    r"including|and\s+(?:the\s+)?(?:parties|each|any|all|you|we)|regardless|irrespective|"
+    r"applicable\s+to\s+(?:agreements|contracts)|as\s+applied|which|that\s+apply)\b|[.]\s",
+    re.IGNORECASE,
+)
+_FORUM_ONLY = re.compile(r"\bcourts?\b", re.IGNORECASE)
+
+
+def governing_law(text: ContractText) -> list[Candidate]:
+    """Governing-law candidates, in text order; the rule id says how the law was named."""
+    found: list[Candidate] = []
+    for match in _LAWS_OF.finditer(text.text):
+        place = match["place"]
+        stop = _STOP.search(place)
+        if stop is not None:
+            place = place[: stop.start()]
+        law = resolve_jurisdiction(place[:120])
+        if law is None:
+            continue
+        verb = match["verb"].casefold()
+        between = match["between"]
+        if _FORUM_ONLY.search(between) and not verb.startswith("govern"):
+            continue
+        rule = "laws_of.governed" if verb.startswith("govern") else "laws_of.construed"
+        end = match.start("place") + len(place.rstrip(" ,"))
+        found.append(_candidate(text, law, match.start(), end, rule))
+    for match in _ADJECTIVE_LAW.finditer(text.text):
+        law = resolve_jurisdiction(match["place"])
+        if law is not None:
+            found.append(_candidate(text, law, match.start(), match.end(), "adjective_law"))
+    for match in _LAWS_GOVERN.finditer(text.text):
+        law = resolve_jurisdiction(match["place"])
+        if law is not None:
+            found.append(_candidate(text, law, match.start(), match.end(), "laws_of.govern_after"))
+    found.sort(key=lambda candidate: candidate.start)
+    return found
+
+
+def _candidate(text: ContractText, law: object, start: int, end: int, rule: str) -> Candidate:
+    return Candidate(
+        field="governing_law",
+        value=law,
+        start=start,
+        end=end,
+        snippet=make_snippet(text.text, start, end),
+        rule=rule,
+        confidence=0.9,
+    )

@@ -1,0 +1,64 @@
+"""The text rules read: the document's clean text, and the sentence around a match.
+
+Rules match on ``DocumentText.clean_text()`` (boilerplate blanked, offsets unchanged), so
+every span is a span of the full text the user sees. Sentences are found by looking for
+a full stop followed by space and a capital, or a blank line; a sentence is bounded to a
+few hundred characters each way, because text converted from PDFs sometimes has none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from contractsync.documents import DocumentText
+
+_MAX_REACH = 700
+_BOUNDARY = re.compile(
+    r"(?<![A-Z][a-z])(?<!\b[A-Za-z])(?<!\bNo)(?<!\bSec)[.;]\s+(?=[A-Z(\"“])|\n\s*\n|\f"
+)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+class ContractText:
+    """A document's clean text with the lookups every rule needs, computed once."""
+
+    def __init__(self, document: DocumentText) -> None:
+        self.document = document
+        self.text = document.clean_text()
+
+    @cached_property
+    def folded(self) -> str:
+        """The text casefolded, same length (ASCII casefolding keeps offsets)."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else self.text
+
+    @cached_property
+    def head(self) -> str:
+        """The first part of the contract, where its title, date and parties are."""
+        return self.text[:6000]
+
+    def sentence_at(self, position: int, *, reach: int = _MAX_REACH) -> Sentence:
+        """The sentence holding ``position``, bounded to ``reach`` characters each way."""
+        low = max(0, position - reach)
+        before = self.text[low:position]
+        start = low
+        for match in _BOUNDARY.finditer(before):
+            start = low + match.end()
+        high = min(len(self.text), position + reach)
+        after = _BOUNDARY.search(self.text, position, high)
+        end = after.start() + 1 if after else high
+        return Sentence(start, end, self.text[start:end])
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed to single spaces, ends trimmed."""
+    return _SPACES.sub(" ", text).strip()
