@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 from contractsync.context import App
+from contractsync.mapping import Mapping, default_mapping_path, load_mapping
 from contractsync.model import Contract
+from contractsync.package import package_objects
+from contractsync.salesforce import OrgClient, PasswordAuth, RetryPolicy
+from contractsync.sandbox import SandboxOrg
 from contractsync.settings import Settings, load_settings
 from contractsync.store import Database
 
@@ -140,3 +145,41 @@ def build_contract(key: str = "C-1", **changes: object) -> Contract:
 @pytest.fixture
 def make_contract() -> Callable[..., Contract]:
     return build_contract
+
+
+def install_package(org: SandboxOrg, mapping: Mapping) -> None:
+    """Give a sandbox org the custom objects and fields ``mapping`` needs."""
+    for obj in package_objects(mapping):
+        if obj.custom:
+            org.add_custom_object({"name": obj.name, "label": obj.label})
+        for package_field in obj.fields:
+            org.add_custom_field(obj.name, package_field.describe())
+
+
+def sandbox_client(org: SandboxOrg, *, name: str = "sandbox", attempts: int = 8) -> OrgClient:
+    """An org client for a sandbox org that retries without really sleeping."""
+    info = org.info
+    auth = PasswordAuth(
+        login_url=info.login_url,
+        client_id=info.client_id,
+        client_secret=SecretStr(info.client_secret),
+        username=info.username,
+        password=SecretStr(info.password),
+    )
+    retry = RetryPolicy(attempts=attempts, base_s=0.0, cap_s=0.0, sleep=lambda _: None)
+    return OrgClient(name, auth, ca_bundle=info.ca_bundle, retry=retry)
+
+
+@pytest.fixture
+def packaged_org() -> Iterator[SandboxOrg]:
+    """A fresh sandbox org with the default mapping's package installed."""
+    with SandboxOrg() as org:
+        install_package(org, load_mapping(default_mapping_path()))
+        yield org
+
+
+@pytest.fixture
+def org_client(packaged_org: SandboxOrg) -> Iterator[OrgClient]:
+    client = sandbox_client(packaged_org)
+    yield client
+    client.close()

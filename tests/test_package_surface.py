@@ -29,6 +29,14 @@ PUBLIC = {
         "read_record_file",
     },
     "contractsync.cli": {"app", "main", "run"},
+    "contractsync.package": {"PackageField", "PackageObject", "package_objects"},
+    "contractsync.mapping": {
+        "ContractView", "DesiredRecord", "FieldRule", "Mapping", "MappingProblem",
+        "NotRepresentable", "ObjectMapping", "ParentRef", "Reference", "UserLookup",
+        "check_mapping", "contract_view", "default_mapping_path", "desired_records",
+        "field_value", "load_mapping", "parse_mapping", "plain_value", "render", "resolve",
+        "to_salesforce",
+    },
     "contractsync.salesforce": {
         "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "AccessTokenAuth", "ApiUsage",
         "ClientCredentialsAuth", "Disposition", "FieldError", "JwtBearerAuth", "LimitTracker",

@@ -1,0 +1,40 @@
+"""Mapping canonical contracts to Salesforce records: the spec, desired records, checks."""
+
+from ._check import MappingProblem, check_mapping
+from ._desired import DesiredRecord, ParentRef, desired_records, field_value, render
+from ._spec import (
+    FieldRule,
+    Mapping,
+    ObjectMapping,
+    Reference,
+    UserLookup,
+    default_mapping_path,
+    load_mapping,
+    parse_mapping,
+)
+from ._transforms import NotRepresentable, plain_value, to_salesforce
+from ._view import ContractView, contract_view, resolve
+
+__all__ = [
+    "ContractView",
+    "DesiredRecord",
+    "FieldRule",
+    "Mapping",
+    "MappingProblem",
+    "NotRepresentable",
+    "ObjectMapping",
+    "ParentRef",
+    "Reference",
+    "UserLookup",
+    "check_mapping",
+    "contract_view",
+    "default_mapping_path",
+    "desired_records",
+    "field_value",
+    "load_mapping",
+    "parse_mapping",
+    "plain_value",
+    "render",
+    "resolve",
+    "to_salesforce",
+]

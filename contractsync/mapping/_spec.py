@@ -1,0 +1,207 @@
+"""The mapping file: which Salesforce records a contract becomes, field by field.
+
+A mapping is YAML validated by these models. Each object mapping names the sObject, the
+external-ID field that keys its records, a key template that makes the stable external
+key (from the contract, an obligation or an alert), and field rules. Field rules read a
+path of the contract's view (``effective_date``, ``governing_law.subdivision``), a
+constant, or a template, and may transform the value, map picklist values, fall back to a
+default, or apply only when a condition holds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+
+from contractsync.errors import MappingError
+
+Transform = Literal[
+    "date", "datetime", "months", "days", "amount", "currency", "text", "upper", "lower",
+    "boolean", "integer", "number", "join",
+]  # fmt: skip
+
+TEMPLATE_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+_API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class FieldRule(_Strict):
+    """How one Salesforce field gets its value."""
+
+    source: str | None = Field(default=None, alias="from")
+    """A path of the contract view, e.g. ``effective_date`` or ``account.name``."""
+    value: JsonValue = None
+    """A constant, used when ``from`` and ``template`` are absent."""
+    template: str | None = None
+    """Text with ``{path}`` placeholders, e.g. ``"{title} ({contract_key})"``."""
+    transform: Transform | None = None
+    map: dict[str, JsonValue] | None = None
+    """Picklist value map applied after the transform: ``{active: Activated}``."""
+    default: JsonValue = None
+    """Used when the source is missing, not yet approved, or maps to nothing."""
+    when: str | None = None
+    """A view path that must be truthy for the field to be sent at all."""
+    timezone: str = "UTC"
+    """Time zone a date becomes a datetime in (``transform: datetime``)."""
+    separator: str = "; "
+    """For ``transform: join`` of a list."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        given = [name for name in ("source", "template") if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError("give one of 'from', 'template' or 'value', not several")
+        return self
+
+    def paths(self) -> list[str]:
+        """The view paths this rule reads."""
+        found = [self.source] if self.source else []
+        if self.template:
+            found.extend(TEMPLATE_FIELD.findall(self.template))
+        if self.when:
+            found.append(self.when)
+        return found
+
+
+class Reference(_Strict):
+    """A lookup to another mapped object's record, by that record's external ID.
+
+    Sent as ``"Account": {"ContractSync_Key__c": "ACC-1"}``, which Salesforce resolves
+    itself, so the child never needs the parent's Salesforce Id.
+    """
+
+    object: str
+    """The name of the object mapping the reference points at."""
+    relationship: str
+    """The relationship name on this sObject, e.g. ``Account`` for ``AccountId``."""
+
+
+class UserLookup(_Strict):
+    """An owner (OwnerId) found by the email of the contract owner in a role."""
+
+    role: Literal["account_manager", "legal", "finance", "operations"]
+    match_on: Literal["Email", "FederationIdentifier", "Username"] = "Email"
+
+
+RemovalPolicy = Literal["keep", "delete", "deactivate"]
+
+
+class ObjectMapping(_Strict):
+    """One kind of Salesforce record made from a contract."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    sobject: str
+    external_id: str
+    key: str
+    """External key template, e.g. ``"{contract_key}"`` or ``"{contract_key}:{obligation.key}"``."""
+    for_each: Literal["obligations"] | None = None
+    when: str | None = None
+    references: dict[str, Reference] = Field(default_factory=dict)
+    owner: UserLookup | None = None
+    fields: dict[str, FieldRule] = Field(default_factory=dict)
+    create_with: dict[str, JsonValue] = Field(default_factory=dict)
+    """Values a new record must be created with before the desired ones are applied
+    (Contract: created in a Draft status, then activated)."""
+    on_remove: RemovalPolicy = "keep"
+    deactivate: dict[str, JsonValue] = Field(default_factory=dict)
+    """Field values that mark a record inactive when ``on_remove: deactivate``."""
+
+    @model_validator(mode="after")
+    def _names(self) -> Self:
+        for api_name in [self.sobject, self.external_id, *self.fields, *self.create_with]:
+            if not _API_NAME.match(api_name):
+                raise ValueError(f"'{api_name}' is not a Salesforce API name")
+        if self.on_remove == "deactivate" and not self.deactivate:
+            raise ValueError("on_remove: deactivate needs the 'deactivate' field values")
+        if self.external_id in self.fields:
+            raise ValueError(f"'{self.external_id}' is the external ID; it is set from 'key'")
+        return self
+
+    @property
+    def parents(self) -> list[str]:
+        return [reference.object for reference in self.references.values()]
+
+
+class Mapping(_Strict):
+    """A whole mapping file."""
+
+    version: Literal[1] = 1
+    objects: list[ObjectMapping]
+
+    @model_validator(mode="after")
+    def _graph(self) -> Self:
+        names = [obj.name for obj in self.objects]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"object mapping names repeated: {', '.join(repeated)}")
+        for obj in self.objects:
+            for parent in obj.parents:
+                if parent not in names:
+                    raise ValueError(f"'{obj.name}' references unknown object mapping '{parent}'")
+        self.in_delivery_order()  # raises on a cycle
+        return self
+
+    def object(self, name: str) -> ObjectMapping:
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise MappingError(f"No object mapping named '{name}'.")
+
+    def in_delivery_order(self) -> list[ObjectMapping]:
+        """Parents before children (Account → Contract → obligations ...), stable."""
+        ordered: list[ObjectMapping] = []
+        placed: set[str] = set()
+        remaining = list(self.objects)
+        while remaining:
+            ready = [obj for obj in remaining if set(obj.parents) <= placed]
+            if not ready:
+                cycle = ", ".join(obj.name for obj in remaining)
+                raise ValueError(f"object mappings reference each other in a cycle: {cycle}")
+            for obj in ready:
+                ordered.append(obj)
+                placed.add(obj.name)
+                remaining.remove(obj)
+        return ordered
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file; every problem is named with its place."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MappingError(
+            f"Mapping file {path} cannot be read ({error.strerror}). Fix the org's 'mapping' "
+            "setting or create the file.",
+            path=str(path),
+        ) from None
+    except yaml.YAMLError as error:
+        raise MappingError(
+            f"Mapping file {path} is not valid YAML: {error}.", path=str(path)
+        ) from None
+    return parse_mapping(data, source=str(path))
+
+
+def parse_mapping(data: Any, *, source: str) -> Mapping:
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in e['loc']) or 'mapping'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise MappingError(
+            f"Mapping {source} is invalid: " + "; ".join(problems),
+            source=source,
+            problems=problems,
+        ) from None
+
+
+def default_mapping_path() -> Path:
+    return Path(__file__).with_name("default.yaml")
