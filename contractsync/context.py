@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from contractsync.audit import AuditLog
 from contractsync.settings import Settings
-from contractsync.store import ContractRepository, Database, DocumentRepository
+from contractsync.store import (
+    ContractRepository,
+    Database,
+    DeadLetterRepository,
+    DocumentRepository,
+    SyncRunRepository,
+    SyncStateRepository,
+)
 
 
 @dataclass(slots=True)
@@ -18,6 +26,12 @@ class App:
     audit: AuditLog
     contracts: ContractRepository
     documents: DocumentRepository
+    sync_state: SyncStateRepository
+    dead_letters: DeadLetterRepository
+    sync_runs: SyncRunRepository
+    services: dict[str, Any] = field(default_factory=dict)
+    """Process-wide services built on demand by higher layers (org clients ...); each is
+    closed with the app when it has a ``close()``."""
 
     @classmethod
     def open(cls, settings: Settings, *, require_schema: bool = True) -> App:
@@ -36,6 +50,9 @@ class App:
             audit=audit,
             contracts=ContractRepository(database, audit),
             documents=DocumentRepository(database, audit),
+            sync_state=SyncStateRepository(database, audit),
+            dead_letters=DeadLetterRepository(database, audit),
+            sync_runs=SyncRunRepository(database),
         )
 
     @property
@@ -43,4 +60,9 @@ class App:
         return self.settings.actor_name
 
     def close(self) -> None:
+        for service in self.services.values():
+            close = getattr(service, "close", None)
+            if callable(close):
+                close()
+        self.services.clear()
         self.database.dispose()

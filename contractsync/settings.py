@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -32,10 +32,83 @@ ENV_PREFIX = "CONTRACTSYNC_"
 _toml_data: ContextVar[dict[str, Any] | None] = ContextVar("contractsync_toml_data", default=None)
 
 
+OrgFlow = Literal["sandbox", "password", "client_credentials", "jwt", "access_token"]
+ORG_SECRETS = ("client_secret", "password", "private_key", "access_token")
+
+
+class OrgSettings(BaseModel):
+    """One named Salesforce org: how to log in, which mapping, which contracts, what limits.
+
+    Secrets (``client_secret``, ``password``, ``private_key``, ``access_token``) come from
+    the environment (``CONTRACTSYNC_ORGS__<NAME>__CLIENT_SECRET``) or the secrets folder,
+    never from the TOML file.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    flow: OrgFlow = "sandbox"
+    """How to log in: sandbox (the local sandbox org), password, client_credentials, jwt or
+    access_token."""
+    login_url: str | None = None
+    """https://login.salesforce.com, https://test.salesforce.com or the My Domain URL."""
+    instance_url: str | None = None
+    """The org's instance URL, for the access_token flow."""
+    client_id: str | None = None
+    """The connected app's consumer key."""
+    username: str | None = None
+    """The integration user (password and jwt flows)."""
+    client_secret: SecretStr | None = None
+    """The connected app's consumer secret."""
+    password: SecretStr | None = None
+    """The user's password plus security token (password flow)."""
+    private_key: SecretStr | None = None
+    """PEM private key for the jwt flow."""
+    private_key_file: Path | None = None
+    """File holding the PEM private key for the jwt flow."""
+    access_token: SecretStr | None = None
+    """An access token obtained elsewhere (cannot be renewed)."""
+    api_version: str = "62.0"
+    """REST API version."""
+    ca_bundle: Path | None = None
+    """CA bundle to trust for this org (a TLS-inspecting proxy, or a sandbox org)."""
+    mapping: Path | None = None
+    """Mapping file; default: the mapping that ships with contractsync."""
+    api_reserve: float = Field(default=0.2, ge=0.0, lt=1.0)
+    """Share of the daily API allowance left for other integrations."""
+    concurrency: int = Field(default=4, ge=1, le=25)
+    """Workflows of this org running at once (Salesforce allows 25 long requests per org)."""
+    calls_per_second: float | None = Field(default=None, gt=0)
+    """Rate limit of this org's queue; none by default."""
+    route: dict[str, list[str]] = Field(default_factory=dict)
+    """Routing rules: contract field → accepted values (all must match); empty: every contract."""
+    bulk_threshold: int = Field(default=2000, ge=2)
+    """More records than this of one object in one run go through Bulk API 2.0."""
+    timeout_s: float = Field(default=60.0, gt=0)
+    """Seconds before a call to the org is abandoned (and retried)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> OrgSettings:
+        needs = {
+            "password": ("login_url", "client_id", "client_secret", "username", "password"),
+            "client_credentials": ("login_url", "client_id", "client_secret"),
+            "jwt": ("login_url", "client_id", "username"),
+            "access_token": ("instance_url", "access_token"),
+            "sandbox": (),
+        }[self.flow]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if self.flow == "jwt" and self.private_key is None and self.private_key_file is None:
+            missing.append("private_key or private_key_file")
+        if missing:
+            raise ValueError(f"flow '{self.flow}' needs {', '.join(missing)}")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything contractsync reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
+    )
 
     data_dir: Path = Field(
         default=Path(".contractsync"),
@@ -61,6 +134,13 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="Least severe log level written to the log."
+    )
+    orgs: dict[str, OrgSettings] = Field(
+        default_factory=dict,
+        description=(
+            "Named Salesforce orgs ([orgs.NAME] tables). None: the local sandbox org "
+            "(.contractsync/sandbox-org.sqlite) is the target."
+        ),
     )
 
     @classmethod
@@ -164,6 +244,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
             f"Config file {path} is not valid TOML: {error}. Fix the syntax and run again.",
             path=str(path),
         ) from None
+    for org_name, org in (data.get("orgs") or {}).items():
+        present = [key for key in ORG_SECRETS if isinstance(org, dict) and key in org]
+        if present:
+            env = f"{ENV_PREFIX}ORGS__{org_name.upper()}__{present[0].upper()}"
+            raise ConfigurationError(
+                f"Config file {path} holds a secret ({present[0]}) for org '{org_name}'. "
+                f"Secrets do not belong in plain files: remove it and set {env} in the "
+                f"environment or a file named {env.lower()} in {ENV_PREFIX}SECRETS_DIR.",
+                path=str(path),
+                setting=f"orgs.{org_name}.{present[0]}",
+            )
     for name in ("database_url", "system_database_url"):
         value = data.get(name)
         if isinstance(value, str) and _has_password(value):
@@ -227,7 +318,30 @@ def settings_reference() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = "" if field.default in (None, "") else f"`{field.default}`"
+        if name == "orgs":
+            default = ""
         lines.append(
             f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {default} | {field.description or ''} |"
         )
+    lines += [
+        "",
+        "## Org settings",
+        "",
+        (
+            "Each `[orgs.NAME]` table; environment: "
+            f"`{ENV_PREFIX}ORGS__NAME__SETTING` (secrets only there or in the secrets folder)."
+        ),
+        "",
+        "| setting | default | description |",
+        "|---|---|---|",
+    ]
+    for name, field in OrgSettings.model_fields.items():
+        default = (
+            ""
+            if field.default in (None, "", {}) or field.default_factory
+            else (f"`{field.default}`")
+        )
+        secret = " Secret." if name in ORG_SECRETS else ""
+        description = " ".join((field.description or "").split())
+        lines.append(f"| `{name}` | {default} | {description}{secret} |")
     return "\n".join(lines) + "\n"

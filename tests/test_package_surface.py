@@ -16,7 +16,8 @@ PUBLIC = {
         "GENESIS_HASH", "AuditEntry", "AuditLog", "VerifyReport", "entry_hash", "verify_audit_log",
     },
     "contractsync.store": {
-        "Clock", "ContractRepository", "ContractVersion", "Database", "DocumentRepository",
+        "DELIVERED", "DISCARDED", "OPEN", "ConfirmedRecord", "DeadLetter",
+        "DeadLetterRepository", "SyncRunRepository", "SyncStateRepository", "Clock", "ContractRepository", "ContractVersion", "Database", "DocumentRepository",
         "Journal", "JournalEntry", "StoredContract", "StoredDocument", "WriteResult",
         "canonical_json", "parse_database_url", "tables", "utc_now",
     },

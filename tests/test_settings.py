@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractsync.errors import ConfigurationError
-from contractsync.settings import Settings, load_settings, settings_reference
+from contractsync.settings import OrgSettings, Settings, load_settings, settings_reference
 
 PASSWORD = "s3cr3t-Pa55"
 POSTGRES_WITH_PASSWORD = f"postgresql://app:{PASSWORD}@db.example:5432/contractsync"
@@ -335,9 +335,11 @@ def test_secrets_never_appear_in_repr_or_str(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_settings_reference_lists_every_setting() -> None:
-    reference = settings_reference()
+    reference, org_reference = settings_reference().split("## Org settings")
     rows = [line for line in reference.splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == list(Settings.model_fields)
+    org_rows = [line for line in org_reference.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in org_rows] == list(OrgSettings.model_fields)
     for name, field in Settings.model_fields.items():
         row = next(row for row in rows if row.startswith(f"| `{name}`"))
         assert f"`CONTRACTSYNC_{name.upper()}`" in row

@@ -24,6 +24,7 @@ from ._contracts import contracts_app
 from ._engine import workflows_app
 from ._extraction import eval_app, extract
 from ._state import CliState, state
+from ._sync import dlq_app, mapping_app, orgs_app, sync_app
 
 log = logging.getLogger("contractsync")
 
@@ -38,6 +39,10 @@ app.add_typer(contracts_app, name="contracts")
 app.add_typer(audit_app, name="audit")
 app.add_typer(workflows_app, name="workflows")
 app.command("extract")(extract)
+app.add_typer(sync_app, name="sync")
+app.add_typer(dlq_app, name="dlq")
+app.add_typer(mapping_app, name="mapping")
+app.add_typer(orgs_app, name="orgs")
 app.add_typer(eval_app, name="eval")
 config_app = typer.Typer(help="Settings: where they come from and what they are.")
 app.add_typer(config_app, name="config")

@@ -36,7 +36,8 @@ class OrgSession:
 class OrgAuth(Protocol):
     """A way to obtain an ``OrgSession``; ``refreshable`` says whether it can do so again."""
 
-    refreshable: bool
+    @property
+    def refreshable(self) -> bool: ...
 
     def login(self, http: requests.Session, *, timeout_s: float) -> OrgSession: ...
 

@@ -63,6 +63,8 @@ class OrgClient:
         self.http = http or org_http_session(
             limits=self.limits, timeout_s=timeout_s, ca_bundle=ca_bundle
         )
+        self.calls = 0
+        """API calls made (each attempt counts, as Salesforce counts them)."""
         self._session: OrgSession | None = None
         self._sf: Salesforce | None = None
         self._describes: dict[str, dict[str, Any]] = {}
@@ -172,6 +174,36 @@ class OrgClient:
         )
         return answers
 
+    def delete(self, sobject: str, key: str, sf_id: str) -> RecordResult:
+        """Delete one record by Id; one that is already gone counts as deleted."""
+        try:
+            self._call(
+                f"delete {sobject} {key}",
+                lambda sf: _rest(sf, f"sobjects/{sobject}/{sf_id}", method="DELETE"),
+            )
+        except PermanentSyncError as error:
+            if error.context.get("salesforce_code") in {"ENTITY_IS_DELETED", "NOT_FOUND"}:
+                return RecordResult(key=key, sf_id=sf_id, success=True)
+            raise
+        except RecordRejected as rejected:
+            return RecordResult.failed(key, rejected.context.get("errors", ()), sf_id=sf_id)
+        return RecordResult(key=key, sf_id=sf_id, success=True)
+
+    def find_users(self, match_on: str, values: Sequence[str]) -> dict[str, str]:
+        """Active users whose ``match_on`` field (Email, Username ...) is one of ``values``,
+        as lower-cased value → User Id (the first by Id when several share an email)."""
+        found: dict[str, str] = {}
+        unique = sorted({value.lower() for value in values})
+        for start in range(0, len(unique), 200):
+            quoted = ", ".join(_soql_quote(value) for value in unique[start : start + 200])
+            rows = self.query_all(
+                f"SELECT Id, {match_on} FROM User WHERE {match_on} IN ({quoted}) "  # noqa: S608 - values quoted; match_on is a validated field name
+                "AND IsActive = true ORDER BY Id"
+            )
+            for row in rows:
+                found.setdefault(str(row[match_on]).lower(), str(row["Id"]))
+        return found
+
     # ---- the one call path ----
 
     def _call(self, what: str, call: Callable[[Salesforce], T]) -> T:
@@ -186,8 +218,10 @@ class OrgClient:
                     "contractsync pauses this org until usage allows.",
                     org=self.name,
                 )
+            client = self._client()
+            self.calls += 1
             try:
-                return call(self._client())
+                return call(client)
             except SalesforceError as error:
                 status, errors = error.status, _errors_of(error.content)
                 disposition = classify(status, errors[0] if errors else None)
@@ -266,6 +300,11 @@ class OrgClient:
 def _rest(sf: Salesforce, path: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """``Salesforce.restful`` typed as the JSON it returns (None for 204 No Content)."""
     return sf.restful(path, params, **kwargs)
+
+
+def _soql_quote(value: str) -> str:
+    """A SOQL string literal (backslash and quote escaped, per the SOQL reference)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _rest_call(path: str) -> Callable[[Salesforce], Any]:

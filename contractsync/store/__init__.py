@@ -7,17 +7,35 @@ from ._database import Database, parse_database_url
 from ._documents import DocumentRepository, StoredDocument
 from ._journal import Clock, Journal, JournalEntry, utc_now
 from ._json import canonical_json
+from ._sync_state import (
+    DELIVERED,
+    DISCARDED,
+    OPEN,
+    ConfirmedRecord,
+    DeadLetter,
+    DeadLetterRepository,
+    SyncRunRepository,
+    SyncStateRepository,
+)
 
 __all__ = [
+    "DELIVERED",
+    "DISCARDED",
+    "OPEN",
     "Clock",
+    "ConfirmedRecord",
     "ContractRepository",
     "ContractVersion",
     "Database",
+    "DeadLetter",
+    "DeadLetterRepository",
     "DocumentRepository",
     "Journal",
     "JournalEntry",
     "StoredContract",
     "StoredDocument",
+    "SyncRunRepository",
+    "SyncStateRepository",
     "WriteResult",
     "canonical_json",
     "parse_database_url",

@@ -106,3 +106,53 @@ audit_head = sa.Table(
 )
 """One row: the last entry's sequence number and hash. Writers lock it to append in order,
 and verification compares it with the log so that removing the newest entries shows."""
+
+sync_state = sa.Table(
+    "sync_state",
+    metadata,
+    sa.Column("org", sa.String(64), primary_key=True),
+    sa.Column("sobject", sa.String(80), primary_key=True),
+    sa.Column("external_key", sa.String(255), primary_key=True),
+    sa.Column("object_name", sa.String(64), nullable=False),
+    sa.Column("contract_key", sa.String(80), nullable=False, index=True),
+    sa.Column("sf_id", sa.String(18), nullable=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("snapshot", JSONDocument, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("confirmed_at", UTCDateTime, nullable=False),
+)
+"""What each org last confirmed for each record contractsync writes: the diff's baseline."""
+
+dead_letters = sa.Table(
+    "dead_letters",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("org", sa.String(64), nullable=False),
+    sa.Column("sobject", sa.String(80), nullable=False),
+    sa.Column("external_key", sa.String(255), nullable=False),
+    sa.Column("object_name", sa.String(64), nullable=False),
+    sa.Column("contract_key", sa.String(80), nullable=False, index=True),
+    sa.Column("payload", JSONDocument, nullable=False),
+    sa.Column("error_code", sa.String(80), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("error_fields", JSONDocument, nullable=False),
+    sa.Column("errors", JSONDocument, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("resolved_by", sa.String(255), nullable=True),
+)
+"""Records an org refused for good, with the field-level reason, until replayed or discarded."""
+
+sync_runs = sa.Table(
+    "sync_runs",
+    metadata,
+    sa.Column("run_id", sa.String(255), primary_key=True),
+    sa.Column("org", sa.String(64), nullable=False, index=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("summary", JSONDocument, nullable=False),
+)
+"""One row per sync run of one org: when, and what it did."""

@@ -1,0 +1,296 @@
+"""What each org confirmed, what it refused (dead letters), and the runs that did it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from contractsync.errors import NotFoundError, StoreError
+
+from . import _tables as t
+from ._database import Database
+from ._journal import Clock, Journal, JournalEntry, utc_now
+from ._upsert import upsert_rows
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedRecord:
+    """A record as an org last confirmed it (after a successful write)."""
+
+    org: str
+    sobject: str
+    external_key: str
+    object_name: str
+    contract_key: str
+    sf_id: str | None
+    fingerprint: str
+    snapshot: Mapping[str, Any]
+    active: bool
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    id: int
+    org: str
+    sobject: str
+    external_key: str
+    object_name: str
+    contract_key: str
+    payload: Mapping[str, Any]
+    error_code: str
+    message: str
+    error_fields: tuple[str, ...]
+    errors: tuple[Mapping[str, Any], ...]
+    attempts: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_by: str | None
+
+
+OPEN = "open"
+DELIVERED = "delivered"
+DISCARDED = "discarded"
+
+
+class SyncStateRepository:
+    """Confirmed state per org and record, written with its audit entries."""
+
+    def __init__(self, database: Database, journal: Journal, *, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.journal = journal
+        self.clock = clock
+
+    def confirmed(
+        self, org: str, *, contract_keys: Collection[str] | None = None
+    ) -> dict[tuple[str, str], ConfirmedRecord]:
+        """Confirmed records of ``org`` (for some contracts), keyed by (sObject, key)."""
+        query = sa.select(t.sync_state).where(t.sync_state.c.org == org)
+        found: dict[tuple[str, str], ConfirmedRecord] = {}
+        with self.database.read() as connection:
+            if contract_keys is None:
+                rows = list(connection.execute(query))
+            else:
+                rows = []
+                keys = sorted(contract_keys)
+                for start in range(0, len(keys), 500):  # stay under bind-parameter limits
+                    chunk = keys[start : start + 500]
+                    rows.extend(
+                        connection.execute(query.where(t.sync_state.c.contract_key.in_(chunk)))
+                    )
+        for row in rows:
+            record = ConfirmedRecord(**row._mapping)
+            found[(record.sobject, record.external_key)] = record
+        return found
+
+    def confirm(
+        self,
+        org: str,
+        records: Sequence[Mapping[str, Any]],
+        *,
+        actor: str,
+        run_id: str,
+    ) -> None:
+        """Record successful writes; each row needs sobject, external_key, object_name,
+        contract_key, sf_id, fingerprint, snapshot, active and ``action`` (for the audit)."""
+        now = self.clock()
+        with self.database.write() as connection:
+            upsert_rows(
+                connection,
+                t.sync_state,
+                [
+                    {
+                        **{k: v for k, v in record.items() if k != "action"},
+                        "org": org,
+                        "confirmed_at": now,
+                    }
+                    for record in records
+                ],
+                key=("org", "sobject", "external_key"),
+            )
+            for record in records:
+                self.journal.record(
+                    connection,
+                    JournalEntry(
+                        actor=actor,
+                        action=f"sync.{record['action']}",
+                        entity_type="record",
+                        entity_key=record["contract_key"],
+                        details={
+                            "org": org,
+                            "sobject": record["sobject"],
+                            "key": record["external_key"],
+                            "sf_id": record["sf_id"],
+                            "run": run_id,
+                        },
+                    ),
+                )
+            # A record that finally went through closes its dead letter.
+            for record in records:
+                connection.execute(
+                    t.dead_letters.update()
+                    .where(
+                        t.dead_letters.c.org == org,
+                        t.dead_letters.c.sobject == record["sobject"],
+                        t.dead_letters.c.external_key == record["external_key"],
+                        t.dead_letters.c.status == OPEN,
+                    )
+                    .values(status=DELIVERED, updated_at=now, resolved_by=actor)
+                )
+
+
+class DeadLetterRepository:
+    """Records an org refused for good, parked with the reason, never dropped silently."""
+
+    def __init__(self, database: Database, journal: Journal, *, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.journal = journal
+        self.clock = clock
+
+    def park(
+        self, org: str, letters: Sequence[Mapping[str, Any]], *, actor: str, run_id: str
+    ) -> None:
+        """Park refused records; a record already parked and open counts one more attempt."""
+        now = self.clock()
+        with self.database.write() as connection:
+            for letter in letters:
+                existing = connection.execute(
+                    sa.select(t.dead_letters.c.id, t.dead_letters.c.attempts).where(
+                        t.dead_letters.c.org == org,
+                        t.dead_letters.c.sobject == letter["sobject"],
+                        t.dead_letters.c.external_key == letter["external_key"],
+                        t.dead_letters.c.status == OPEN,
+                    )
+                ).one_or_none()
+                values = {**letter, "org": org, "updated_at": now}
+                if existing is None:
+                    connection.execute(
+                        t.dead_letters.insert().values(
+                            **values, attempts=1, status=OPEN, created_at=now
+                        )
+                    )
+                else:
+                    connection.execute(
+                        t.dead_letters.update()
+                        .where(t.dead_letters.c.id == existing.id)
+                        .values(**values, attempts=existing.attempts + 1)
+                    )
+                self.journal.record(
+                    connection,
+                    JournalEntry(
+                        actor=actor,
+                        action="sync.failed",
+                        entity_type="record",
+                        entity_key=letter["contract_key"],
+                        details={
+                            "org": org,
+                            "sobject": letter["sobject"],
+                            "key": letter["external_key"],
+                            "error": letter["error_code"],
+                            "fields": list(letter["error_fields"]),
+                            "run": run_id,
+                        },
+                    ),
+                )
+
+    def list(self, *, org: str | None = None, status: str | None = OPEN) -> list[DeadLetter]:
+        query = sa.select(t.dead_letters).order_by(t.dead_letters.c.id)
+        if org is not None:
+            query = query.where(t.dead_letters.c.org == org)
+        if status is not None:
+            query = query.where(t.dead_letters.c.status == status)
+        with self.database.read() as connection:
+            return [_letter(row) for row in connection.execute(query)]
+
+    def get(self, letter_id: int) -> DeadLetter:
+        with self.database.read() as connection:
+            row = connection.execute(
+                sa.select(t.dead_letters).where(t.dead_letters.c.id == letter_id)
+            ).one_or_none()
+        if row is None:
+            raise NotFoundError(
+                f"No dead letter #{letter_id}. List them with: contractsync dlq list",
+                letter_id=letter_id,
+            )
+        return _letter(row)
+
+    def discard(self, letter_id: int, *, actor: str, reason: str) -> DeadLetter:
+        letter = self.get(letter_id)
+        if letter.status != OPEN:
+            raise StoreError(
+                f"Dead letter #{letter_id} is already {letter.status}; only open ones can be "
+                "discarded.",
+                letter_id=letter_id,
+            )
+        now = self.clock()
+        with self.database.write() as connection:
+            connection.execute(
+                t.dead_letters.update()
+                .where(t.dead_letters.c.id == letter_id)
+                .values(status=DISCARDED, updated_at=now, resolved_by=actor)
+            )
+            self.journal.record(
+                connection,
+                JournalEntry(
+                    actor=actor,
+                    action="dead_letter.discarded",
+                    entity_type="record",
+                    entity_key=letter.contract_key,
+                    details={"org": letter.org, "key": letter.external_key, "reason": reason},
+                ),
+            )
+        return self.get(letter_id)
+
+    def count_open(self, org: str | None = None) -> int:
+        query = (
+            sa.select(sa.func.count())
+            .select_from(t.dead_letters)
+            .where(t.dead_letters.c.status == OPEN)
+        )
+        if org is not None:
+            query = query.where(t.dead_letters.c.org == org)
+        with self.database.read() as connection:
+            return int(connection.execute(query).scalar_one())
+
+
+class SyncRunRepository:
+    def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    def start(self, run_id: str, org: str) -> None:
+        with self.database.write() as connection:
+            upsert_rows(
+                connection,
+                t.sync_runs,
+                [{"run_id": run_id, "org": org, "started_at": self.clock(), "finished_at": None,
+                  "status": "running", "summary": {}}],
+                key=("run_id",),
+            )  # fmt: skip
+
+    def finish(self, run_id: str, *, status: str, summary: Mapping[str, Any]) -> None:
+        with self.database.write() as connection:
+            connection.execute(
+                t.sync_runs.update()
+                .where(t.sync_runs.c.run_id == run_id)
+                .values(finished_at=self.clock(), status=status, summary=dict(summary))
+            )
+
+    def recent(self, *, org: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        query = sa.select(t.sync_runs).order_by(t.sync_runs.c.started_at.desc()).limit(limit)
+        if org is not None:
+            query = query.where(t.sync_runs.c.org == org)
+        with self.database.read() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _letter(row: sa.Row[Any]) -> DeadLetter:
+    data = dict(row._mapping)
+    data["error_fields"] = tuple(data["error_fields"])
+    data["errors"] = tuple(data["errors"])
+    return DeadLetter(**data)

@@ -1,0 +1,227 @@
+"""Delivering planned writes to an org and sorting the outcomes.
+
+A chunk of writes of one object goes out as one REST upsert (one record) or sObject
+collections of up to 200. A collection refused as a whole (a malformed record can fail
+the entire call) is split in halves and retried, down to single records, so one bad
+record cannot sink the others. New records that must be created in a particular state
+(Contract: Draft) are created so, then moved to the desired values.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractsync.errors import PermanentSyncError, RecordRejected
+from contractsync.salesforce import (
+    COLLECTION_LIMIT,
+    Disposition,
+    FieldError,
+    OrgClient,
+    RecordResult,
+    classify,
+)
+
+from ._items import RemovalItem, WriteItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class ChunkOutcome:
+    """What happened to one chunk: rows to confirm, letters to park, and the rest."""
+
+    confirmations: list[dict[str, Any]] = field(default_factory=list)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    """Keys that still failed for transient reasons after every retry: next run retries."""
+    failed: list[list[str]] = field(default_factory=list)
+    """(sObject, key) of every record not delivered, so its children wait."""
+    created: int = 0
+    updated: int = 0
+
+
+def owner_ids(client: OrgClient, items: Sequence[WriteItem]) -> dict[str, str]:
+    """User Ids for every owner the items name, found in one query per match field."""
+    wanted: dict[str, set[str]] = {}
+    for item in items:
+        if item["owner"]:
+            match_on, value = item["owner"]
+            wanted.setdefault(match_on, set()).add(value)
+    found: dict[str, str] = {}
+    for match_on, values in wanted.items():
+        for value, user_id in client.find_users(match_on, sorted(values)).items():
+            found[f"{match_on}:{value}"] = user_id
+    return found
+
+
+def deliver_chunk(
+    client: OrgClient, items: Sequence[WriteItem], owners: Mapping[str, str]
+) -> ChunkOutcome:
+    """Upsert one chunk (≤ 200) of one object and sort every result."""
+    outcome = ChunkOutcome()
+    if not items:
+        return outcome
+    sobject, key_field = items[0]["sobject"], items[0]["external_id_field"]
+    bodies = [(item["key"], _first_body(item, owners)) for item in items]
+    results = _upsert(client, sobject, key_field, bodies)
+    second = [
+        (item["key"], _second_body(item, owners))
+        for item, result in zip(items, results, strict=True)
+        if result.success and result.created and _second_body(item, owners)
+    ]
+    if second:
+        by_key = {r.key: r for r in _upsert(client, sobject, key_field, second)}
+        results = [
+            by_key.get(result.key, result) if result.success else result for result in results
+        ]
+        # The record exists even if moving it on failed: keep the created flag for the count.
+        results = [
+            RecordResult(r.key, r.sf_id, r.success, True, r.errors) if r.key in by_key else r
+            for r in results
+        ]
+    for item, result in zip(items, results, strict=True):
+        _sort(outcome, item, result, owners)
+    return outcome
+
+
+def deliver_removals(client: OrgClient, items: Sequence[RemovalItem]) -> ChunkOutcome:
+    """Delete or deactivate records that are no longer desired."""
+    outcome = ChunkOutcome()
+    for item in items:
+        if item["action"] == "delete":
+            if item["sf_id"] is None:
+                continue
+            result = client.delete(item["sobject"], item["key"], item["sf_id"])
+        else:
+            result = _upsert(
+                client,
+                item["sobject"],
+                item["external_id_field"],
+                [(item["key"], item["deactivate"])],
+            )[0]
+        if result.success:
+            outcome.confirmations.append(
+                {
+                    "sobject": item["sobject"],
+                    "external_key": item["key"],
+                    "object_name": item["object_name"],
+                    "contract_key": item["contract_key"],
+                    "sf_id": result.sf_id or item["sf_id"],
+                    "fingerprint": "",
+                    "snapshot": {**item["snapshot"], **item["deactivate"]},
+                    "active": False,
+                    "action": item["action"],
+                }
+            )
+            outcome.updated += 1
+        else:
+            outcome.dead_letters.append(_letter(item, item["deactivate"], result))
+    return outcome
+
+
+def _upsert(
+    client: OrgClient, sobject: str, key_field: str, bodies: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[RecordResult]:
+    if len(bodies) == 1:
+        key, body = bodies[0]
+        return [client.upsert(sobject, key_field, key, body)]
+    results: list[RecordResult] = []
+    for start in range(0, len(bodies), COLLECTION_LIMIT):
+        chunk = bodies[start : start + COLLECTION_LIMIT]
+        try:
+            results.extend(client.upsert_collection(sobject, key_field, chunk))
+        except (RecordRejected, PermanentSyncError) as refused:
+            if isinstance(refused, PermanentSyncError) and refused.context.get("status") in {
+                401,
+                403,
+                404,
+            }:
+                raise  # the call itself is wrong (object, access): splitting cannot help
+            log.info(
+                "collection refused as a whole; splitting org=%s sobject=%s records=%d code=%s",
+                client.name,
+                sobject,
+                len(chunk),
+                refused.context.get("salesforce_code"),
+            )
+            middle = len(chunk) // 2
+            results.extend(_upsert(client, sobject, key_field, chunk[:middle]))
+            results.extend(_upsert(client, sobject, key_field, chunk[middle:]))
+    return results
+
+
+def _first_body(item: WriteItem, owners: Mapping[str, str]) -> dict[str, Any]:
+    body = dict(item["body"])
+    if item["action"] == "create":
+        body.update(item["create_with"])
+    owner = _owner(item, owners)
+    if owner:
+        body["OwnerId"] = owner
+    return body
+
+
+def _second_body(item: WriteItem, owners: Mapping[str, str]) -> dict[str, Any]:
+    """The desired values the creation had to leave out (e.g. Status: Activated)."""
+    return {
+        name: item["body"][name]
+        for name, initial in item["create_with"].items()
+        if name in item["body"] and item["body"][name] != initial
+    }
+
+
+def _owner(item: WriteItem, owners: Mapping[str, str]) -> str | None:
+    if not item["owner"]:
+        return None
+    match_on, value = item["owner"]
+    return owners.get(f"{match_on}:{value.lower()}")
+
+
+def _sort(
+    outcome: ChunkOutcome, item: WriteItem, result: RecordResult, owners: Mapping[str, str]
+) -> None:
+    if result.success:
+        outcome.confirmations.append(
+            {
+                "sobject": item["sobject"],
+                "external_key": item["key"],
+                "object_name": item["object_name"],
+                "contract_key": item["contract_key"],
+                "sf_id": result.sf_id,
+                "fingerprint": item["fingerprint"],
+                "snapshot": item["snapshot"],
+                "active": True,
+                "action": "created" if result.created else "updated",
+            }
+        )
+        if result.created:
+            outcome.created += 1
+        else:
+            outcome.updated += 1
+        return
+    outcome.failed.append([item["sobject"], item["key"]])
+    first = result.errors[0] if result.errors else FieldError("UNKNOWN_ERROR", "")
+    if classify(None, first) is Disposition.RETRY:
+        outcome.deferred.append(item["key"])
+        return
+    outcome.dead_letters.append(_letter(item, _first_body(item, owners), result))
+
+
+def _letter(item: Any, payload: Mapping[str, Any], result: RecordResult) -> dict[str, Any]:
+    first = result.errors[0] if result.errors else FieldError("UNKNOWN_ERROR", "no error given")
+    return {
+        "sobject": item["sobject"],
+        "external_key": item["key"],
+        "object_name": item["object_name"],
+        "contract_key": item["contract_key"],
+        "payload": dict(payload),
+        "error_code": first.code,
+        "message": first.message,
+        "error_fields": list(first.fields),
+        "errors": [
+            {"code": error.code, "message": error.message, "fields": list(error.fields)}
+            for error in result.errors
+        ],
+    }

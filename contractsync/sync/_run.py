@@ -1,0 +1,74 @@
+"""Planning a sync of one org: which contracts, their desired records, the diff."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from contractsync.context import App
+from contractsync.mapping import desired_records
+from contractsync.model import Contract
+from contractsync.store import StoredContract
+
+from ._orgs import OrgRegistry
+from ._plan import Plan, plan_sync
+
+
+def org_registry(app: App) -> OrgRegistry:
+    """The app's org registry (one per process, closed with the app)."""
+    registry = app.services.get("orgs")
+    if not isinstance(registry, OrgRegistry):
+        registry = OrgRegistry(app.settings)
+        app.services["orgs"] = registry
+    return registry
+
+
+def routed(contract: Contract, route: dict[str, list[str]]) -> bool:
+    """Whether a contract goes to an org with these routing rules (all rules must match)."""
+    for field_name, accepted in route.items():
+        value = getattr(contract, field_name, None)
+        value = getattr(value, "value", value)  # enums and tracked values compare by value
+        if str(value) not in accepted:
+            return False
+    return True
+
+
+def contracts_for(
+    app: App, registry: OrgRegistry, org: str, contract_keys: Sequence[str] | None
+) -> list[StoredContract]:
+    """The stored contracts this org receives, optionally only some of them."""
+    route = registry.settings_for(org).route
+    if contract_keys:
+        stored = [app.contracts.get(key) for key in contract_keys]
+    else:
+        stored = app.contracts.all()
+    return [item for item in stored if routed(item.contract, route)]
+
+
+def plan_org(
+    app: App, registry: OrgRegistry, org: str, stored: Sequence[StoredContract], *, today: date
+) -> Plan:
+    mapping = registry.mapping(org)
+    desired = [
+        record for item in stored for record in desired_records(item.contract, mapping, today=today)
+    ]
+    keys = [item.contract.contract_key for item in stored]
+    confirmed = app.sync_state.confirmed(org, contract_keys=keys)
+    return plan_sync(org, desired, confirmed, mapping=mapping, contract_keys=keys)
+
+
+def run_key(org: str, stored: Sequence[StoredContract], *, today: date) -> str:
+    """The idempotency key of a sync: org, the exact contract versions and the day (amendments
+    take effect on dates, so the same versions can want different records another day)."""
+    versions = ",".join(
+        f"{item.contract.contract_key}@{item.version}"
+        for item in sorted(stored, key=lambda s: s.contract.contract_key)
+    )
+    digest = hashlib.sha256(f"{org}|{today.isoformat()}|{versions}".encode()).hexdigest()
+    return f"sync:{org}:{digest[:20]}"
+
+
+def summary_of(plan: Plan) -> dict[str, Any]:
+    return {"planned": plan.counts(), "conflicts": list(plan.conflicts)}

@@ -1,0 +1,189 @@
+"""The sync as a durable workflow: plan, resolve owners, deliver chunk by chunk, finish.
+
+The workflow id is the run's idempotency key (org, contract versions and day): running the
+same sync again returns the recorded result instead of writing twice, and a crash resumes
+from the last finished step. Every step's writes are upserts by external ID, so a step
+re-run after a crash cannot duplicate a record either.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dbos import DBOS, Queue, SetWorkflowID
+from dbos._queue import QueueRateLimit
+
+from contractsync.durable import engine_app
+
+from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
+from ._items import RemovalItem, WriteItem, plan_items
+from ._plan import Channel, choose_channel
+from ._run import contracts_for, org_registry, plan_org, run_key, summary_of
+
+CHUNK = 200
+
+
+def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> Queue:
+    """The DBOS queue of one org, carrying its concurrency and rate limits.
+
+    Registered in the system database (so every worker process shares its settings) once
+    the engine has launched; registering again updates the limits.
+    """
+    limiter: QueueRateLimit | None = None
+    if calls_per_second:
+        # DBOS limits workflows started per period; one workflow makes many calls, so this
+        # caps the start rate, and the org client's allowance tracking does the rest.
+        limiter = {"limit": max(int(calls_per_second), 1), "period": 1.0}
+    return DBOS.register_queue(
+        f"sync-{org}",
+        worker_concurrency=concurrency,
+        limiter=limiter,
+        polling_interval_sec=0.05,
+    )
+
+
+@DBOS.workflow(name="contractsync.sync_org")
+def sync_org_workflow(
+    org: str, contract_keys: list[str] | None, today: str, actor: str
+) -> dict[str, Any]:
+    run_id = DBOS.workflow_id or "sync"
+    planned = plan_step(org, contract_keys, today, run_id)
+    owners = owners_step(org, planned["groups"])
+    failed: set[tuple[str, str]] = set()
+    totals = {"created": 0, "updated": 0, "dead_letters": 0, "deferred": 0, "blocked": 0}
+    for _object_name, items in planned["groups"]:
+        ready = [item for item in items if not any(tuple(p) in failed for p in item["parents"])]
+        blocked = [item for item in items if item not in ready]
+        for item in blocked:
+            failed.add((item["sobject"], item["key"]))
+        totals["blocked"] += len(blocked)
+        channel = choose_channel(len(ready), bulk_threshold=planned["bulk_threshold"])
+        size = 1 if channel is Channel.REST else CHUNK
+        for start in range(0, len(ready), size):
+            outcome = deliver_step(org, ready[start : start + size], owners, run_id, actor)
+            failed.update((sobject, key) for sobject, key in outcome["failed"])
+            for name in ("created", "updated"):
+                totals[name] += outcome[name]
+            totals["dead_letters"] += len(outcome["dead_letters"])
+            totals["deferred"] += len(outcome["deferred"])
+    if planned["removals"]:
+        outcome = removal_step(org, planned["removals"], run_id, actor)
+        totals["removed"] = outcome["updated"]
+        totals["dead_letters"] += len(outcome["dead_letters"])
+    status = (
+        "complete"
+        if not (totals["dead_letters"] or totals["deferred"] or totals["blocked"])
+        else "partial"
+    )
+    summary = {
+        **planned["summary"],
+        "delivered": totals,
+        "status": status,
+        "calls": calls_step(org),
+    }
+    finish_step(run_id, status, summary)
+    return summary
+
+
+@DBOS.step(name="contractsync.sync_plan")
+def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str) -> dict[str, Any]:
+    app = engine_app()
+    registry = org_registry(app)
+    stored = contracts_for(app, registry, org, contract_keys)
+    plan = plan_org(app, registry, org, stored, today=date.fromisoformat(today))
+    mapping = registry.mapping(org)
+    parents = {obj.name: obj.sobject for obj in mapping.objects}
+    key_fields = {obj.name: obj.external_id for obj in mapping.objects}
+    groups, removals = plan_items(plan, parents, key_fields)
+    app.sync_runs.start(run_id, org)
+    return {
+        "groups": groups,
+        "removals": removals,
+        "summary": summary_of(plan),
+        "bulk_threshold": registry.settings_for(org).bulk_threshold,
+    }
+
+
+@DBOS.step(name="contractsync.sync_owners")
+def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str, str]:
+    client = org_registry(engine_app()).client(org)
+    return owner_ids(client, [item for _, items in groups for item in items])
+
+
+@DBOS.step(name="contractsync.sync_deliver")
+def deliver_step(
+    org: str, items: list[WriteItem], owners: dict[str, str], run_id: str, actor: str
+) -> dict[str, Any]:
+    app = engine_app()
+    outcome = deliver_chunk(org_registry(app).client(org), items, owners)
+    _record(app, org, outcome, run_id, actor)
+    return _as_dict(outcome)
+
+
+@DBOS.step(name="contractsync.sync_remove")
+def removal_step(org: str, items: list[RemovalItem], run_id: str, actor: str) -> dict[str, Any]:
+    app = engine_app()
+    outcome = deliver_removals(org_registry(app).client(org), items)
+    _record(app, org, outcome, run_id, actor)
+    return _as_dict(outcome)
+
+
+@DBOS.step(name="contractsync.sync_calls")
+def calls_step(org: str) -> int:
+    return org_registry(engine_app()).client(org).calls
+
+
+@DBOS.step(name="contractsync.sync_finish")
+def finish_step(run_id: str, status: str, summary: dict[str, Any]) -> None:
+    engine_app().sync_runs.finish(run_id, status=status, summary=summary)
+
+
+def start_sync(
+    org: str, contract_keys: list[str] | None, *, today: date, actor: str
+) -> dict[str, Any]:
+    """Run (or re-attach to) the sync of ``org`` on its queue and wait for the result."""
+    app = engine_app()
+    registry = org_registry(app)
+    stored = contracts_for(app, registry, org, contract_keys)
+    run_id = _fresh_run_id(app, run_key(org, stored, today=today))
+    finished = {run["run_id"]: run for run in app.sync_runs.recent(org=org, limit=1000)}
+    if run_id in finished and finished[run_id]["status"] == "complete":
+        # Same contract versions, same day, delivered in full: nothing to do, no call made.
+        return {"run_id": run_id, "already_done": True, **finished[run_id]["summary"]}
+    settings = registry.settings_for(org)
+    queue = org_queue(
+        org, concurrency=settings.concurrency, calls_per_second=settings.calls_per_second
+    )
+    with SetWorkflowID(run_id):
+        handle = queue.enqueue(sync_org_workflow, org, contract_keys, today.isoformat(), actor)
+    result: dict[str, Any] = handle.get_result()
+    return {"run_id": run_id, "already_done": False, **result}
+
+
+def _fresh_run_id(app: Any, base: str) -> str:
+    """The base key, unless runs under it ended partial: then the next retry's key, so
+    deferred and blocked records get another chance without repeating finished work."""
+    attempt, run_id = 1, base
+    runs = {run["run_id"]: run for run in app.sync_runs.recent(limit=1000)}
+    while run_id in runs and runs[run_id]["status"] == "partial":
+        attempt += 1
+        run_id = f"{base}:retry-{attempt}"
+    return run_id
+
+
+def _record(app: Any, org: str, outcome: ChunkOutcome, run_id: str, actor: str) -> None:
+    if outcome.confirmations:
+        app.sync_state.confirm(org, outcome.confirmations, actor=actor, run_id=run_id)
+    if outcome.dead_letters:
+        app.dead_letters.park(org, outcome.dead_letters, actor=actor, run_id=run_id)
+
+
+def _as_dict(outcome: ChunkOutcome) -> dict[str, Any]:
+    return {
+        "failed": outcome.failed,
+        "dead_letters": [letter["external_key"] for letter in outcome.dead_letters],
+        "deferred": outcome.deferred,
+        "created": outcome.created,
+        "updated": outcome.updated,
+    }

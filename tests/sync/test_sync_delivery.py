@@ -1,0 +1,218 @@
+"""Sync end to end over HTTPS against the sandbox org, on SQLite and PostgreSQL stores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from contractsync.context import App
+from contractsync.durable import durable_engine
+from contractsync.model import Contract
+from contractsync.salesforce import OrgClient
+from contractsync.sandbox import SandboxOrg
+from contractsync.settings import OrgSettings, load_settings
+from contractsync.sync import org_registry, start_sync
+
+TODAY = date(2026, 11, 28)
+ADMIN_EMAIL = "admin@sandbox.contractsync.invalid"
+APPROVED = {"state": "auto_approved"}
+MakeContract = Callable[..., Contract]
+
+
+@pytest.fixture
+def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterator[App]:
+    info = packaged_org.info
+    org = OrgSettings(
+        flow="password",
+        login_url=info.login_url,
+        client_id=info.client_id,
+        client_secret=SecretStr(info.client_secret),
+        username=info.username,
+        password=SecretStr(info.password),
+        ca_bundle=Path(info.ca_bundle),
+    )
+    settings = load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})
+    app = App.open(settings)
+    yield app
+    app.close()
+
+
+def _contract(make_contract: MakeContract, key: str, **changes: Any) -> Contract:
+    approved_terms = {
+        "initial_term": {"value": {"months": 12}, "review": APPROVED},
+        "auto_renew": {"value": True, "review": APPROVED},
+        "renewal_notice_period": {"value": {"days": 30}, "review": APPROVED},
+    }
+    return make_contract(
+        key,
+        **{**approved_terms, **changes},
+        account={"key": f"ACC-{key}", "name": f"Account of {key}"},
+        owners={"account_manager": {"email": ADMIN_EMAIL}},
+        obligations=[
+            {
+                "value": {"key": "REPORT", "kind": "reporting", "description": "Report"},
+                "review": APPROVED,
+            }
+        ],
+    )
+
+
+def _sync(app: App, keys: list[str] | None = None) -> dict[str, Any]:
+    with durable_engine(app):
+        return start_sync("test", keys, today=TODAY, actor="tester")
+
+
+def _client(app: App) -> OrgClient:
+    return org_registry(app).client("test")
+
+
+def test_contracts_arrive_once_with_their_values_and_rerunning_writes_nothing(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    for key in ("C-1", "C-2"):
+        sync_app.contracts.create(_contract(make_contract, key), actor="t", reason="new")
+
+    summary = _sync(sync_app)
+
+    assert summary["status"] == "complete"
+    assert summary["delivered"]["created"] == 6
+    rows = _client(sync_app).query_all(
+        "SELECT CS_Key__c, Name, Status, StartDate, ContractTerm, Account.CS_Key__c, OwnerId, "
+        "CS_Renewal_Notice_Days__c FROM Contract ORDER BY CS_Key__c"
+    )
+    assert [(r["CS_Key__c"], r["Status"], r["StartDate"], r["ContractTerm"]) for r in rows] == [
+        ("C-1", "Draft", "2025-01-01", 12),
+        ("C-2", "Draft", "2025-01-01", 12),
+    ]
+    assert rows[0]["Account"]["CS_Key__c"] == "ACC-C-1"
+    assert rows[0]["CS_Renewal_Notice_Days__c"] == 30
+    assert rows[0]["OwnerId"].startswith("005")
+    obligations = _client(sync_app).query_all(
+        "SELECT CS_Key__c, CS_Contract__r.CS_Key__c FROM CS_Obligation__c ORDER BY CS_Key__c"
+    )
+    assert [o["CS_Key__c"] for o in obligations] == ["C-1:REPORT", "C-2:REPORT"]
+
+    again = _sync(sync_app)
+    assert again["already_done"]
+    # A different selection of the same, unchanged contracts plans nothing and writes nothing.
+    calls_before = _client(sync_app).calls
+    subset = _sync(sync_app, ["C-1"])
+    assert subset["planned"]["unchanged"] == 3
+    assert subset["delivered"]["created"] + subset["delivered"]["updated"] == 0
+    assert _client(sync_app).calls - calls_before <= 1  # the owner lookup at most, no write
+    assert sync_app.audit.entries(entity_key="C-1")[-1].action == "sync.created"
+
+
+def test_a_changed_contract_updates_only_what_changed(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+    _sync(sync_app)
+
+    current = sync_app.contracts.get("C-1")
+    renamed = current.contract.with_changes({"title": "Renamed contract"})
+    sync_app.contracts.update(renamed, expected_version=current.version, actor="t", reason="rename")
+    summary = _sync(sync_app)
+
+    assert summary["planned"]["update"] == 1
+    assert summary["planned"]["unchanged"] == 2
+    rows = _client(sync_app).query_all("SELECT Name FROM Contract WHERE CS_Key__c = 'C-1'")
+    assert rows == [{"attributes": rows[0]["attributes"], "Name": "Renamed contract"}]
+
+
+def test_an_active_contract_is_created_in_draft_then_activated(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    contract = _contract(make_contract, "C-1", status="active")
+    sync_app.contracts.create(contract, actor="t", reason="new")
+
+    summary = _sync(sync_app)
+
+    assert summary["status"] == "complete"
+    rows = _client(sync_app).query_all("SELECT Status FROM Contract WHERE CS_Key__c = 'C-1'")
+    assert rows[0]["Status"] == "Activated"
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_transient_faults_do_not_stop_delivery(
+    sync_app: App, packaged_org: SandboxOrg, make_contract: MakeContract
+) -> None:
+    for n in range(30):
+        sync_app.contracts.create(_contract(make_contract, f"F-{n:02d}"), actor="t", reason="new")
+    packaged_org.set_faults(
+        "seed=11,rest:unavailable=0.1,rest:concurrent=0.1,composite:unavailable=0.1,"
+        "composite:lock=0.1,query:unavailable=0.2"
+    )
+    try:
+        summary = _sync(sync_app)
+    finally:
+        packaged_org.set_faults("")
+
+    assert summary["status"] == "complete", summary
+    assert summary["delivered"]["created"] == 90
+    assert len(_client(sync_app).query_all("SELECT Id FROM Contract")) == 30
+    assert len(_client(sync_app).query_all("SELECT Id FROM CS_Obligation__c")) == 30
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_refused_records_are_dead_lettered_with_field_reasons_and_the_rest_delivered(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "GOOD"), actor="t", reason="new")
+    sync_app.contracts.create(
+        _contract(make_contract, "BAD", title="x" * 120), actor="t", reason="new"
+    )
+
+    summary = _sync(sync_app)
+
+    assert summary["status"] == "partial"
+    assert summary["delivered"]["dead_letters"] == 1
+    assert summary["delivered"]["blocked"] == 1  # BAD's obligation waits for its contract
+    [letter] = sync_app.dead_letters.list()
+    assert (letter.sobject, letter.external_key, letter.error_code) == (
+        "Contract",
+        "BAD",
+        "STRING_TOO_LONG",
+    )
+    assert letter.error_fields == ("Name",)
+    assert letter.payload["Name"] == "x" * 120
+    keys = {r["CS_Key__c"] for r in _client(sync_app).query_all("SELECT CS_Key__c FROM Contract")}
+    assert keys == {"GOOD"}
+    assert [e.action for e in sync_app.audit.entries(entity_key="BAD")][-1] == "sync.failed"
+
+    # Fix the data; the next sync delivers the record, its child, and closes the letter.
+    current = sync_app.contracts.get("BAD")
+    fixed = current.contract.with_changes({"title": "Short enough"})
+    sync_app.contracts.update(fixed, expected_version=current.version, actor="t", reason="fix")
+    retried = _sync(sync_app)
+
+    assert retried["status"] == "complete"
+    assert sync_app.dead_letters.list() == []
+    assert sync_app.dead_letters.list(status="delivered")[0].external_key == "BAD"
+    assert len(_client(sync_app).query_all("SELECT Id FROM CS_Obligation__c")) == 2
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_removed_obligations_are_marked_inactive(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+    _sync(sync_app)
+    current = sync_app.contracts.get("C-1")
+    sync_app.contracts.update(
+        current.contract.with_changes({"obligations": []}),
+        expected_version=current.version,
+        actor="t",
+        reason="obligation dropped",
+    )
+
+    summary = _sync(sync_app)
+
+    assert summary["delivered"]["removed"] == 1
+    rows = _client(sync_app).query_all("SELECT CS_Active__c FROM CS_Obligation__c")
+    assert [row["CS_Active__c"] for row in rows] == [False]
