@@ -17,7 +17,8 @@ PUBLIC = {
     },
     "contractsync.store": {
         "DELIVERED", "DISCARDED", "OPEN", "ConfirmedRecord", "DeadLetter",
-        "DeadLetterRepository", "SyncRunRepository", "SyncStateRepository", "Clock", "ContractRepository", "ContractVersion", "Database", "DocumentRepository",
+        "DeadLetterRepository", "SyncRunRepository", "SyncStateRepository", "Clock",
+        "ContractRepository", "ContractVersion", "Database", "DocumentRepository",
         "Journal", "JournalEntry", "StoredContract", "StoredDocument", "WriteResult",
         "canonical_json", "parse_database_url", "tables", "utc_now",
     },
@@ -30,6 +31,13 @@ PUBLIC = {
         "read_record_file",
     },
     "contractsync.cli": {"app", "main", "run"},
+    "contractsync.sync": {
+        "BULK_THRESHOLD", "SANDBOX_ORG", "Action", "Channel", "ChunkOutcome", "FieldChange",
+        "OrgRegistry", "Plan", "PlannedRemoval", "PlannedWrite", "RemovalItem", "WriteItem",
+        "choose_channel", "contracts_for", "deliver_chunk", "deliver_removals", "org_queue",
+        "org_registry", "owner_ids", "plan_items", "plan_org", "plan_sync", "routed", "run_key",
+        "start_sync",
+    },
     "contractsync.package": {"PackageField", "PackageObject", "package_objects"},
     "contractsync.mapping": {
         "ContractView", "DesiredRecord", "FieldRule", "Mapping", "MappingProblem",

@@ -34,8 +34,10 @@ from ._auth import (
 )
 from ._describe import describe_field
 from ._errors import SalesforceError, not_found
+from ._events import EARLIEST, events_after
 from ._faults import FaultInjector, FaultPlan
 from ._limits import ApiUsage
+from ._metadata_soap import metadata_endpoint
 from ._org import Org
 from ._rest import OLDEST_VERSION, RestApi, endpoint_family, versions
 from ._schema import SchemaError
@@ -121,7 +123,9 @@ class _Handlers:
             await asyncio.sleep(delay)
         rest_segments = tuple(segments[1:])
         family = endpoint_family(rest_segments)
-        fault = self.state.faults.draw(family, exclude=("lock",) if family == "composite" else ())
+        # Collections and Bulk jobs lock per record, not per request (3.2).
+        per_record = family in ("composite", "bulk")
+        fault = self.state.faults.draw(family, exclude=("lock",) if per_record else ())
         now = self.state.org.now()
         if fault == "unavailable":
             return _error(
@@ -279,6 +283,7 @@ def build_app(state: AppState) -> Starlette:
         Route("/services/oauth2/userinfo", handlers.userinfo, methods=["GET", "POST"]),
         Route("/id/{org_id}/{user_id}", handlers.identity, methods=["GET"]),
         Route("/services/Soap/u/{version}", handlers.soap, methods=["POST"]),
+        Route("/services/Soap/m/{rest:path}", metadata_endpoint(state), methods=["POST"]),
         Route("/__sandbox__/{rest:path}", handlers.admin, methods=_ALL_METHODS),
     ]
     return Starlette(
@@ -336,4 +341,10 @@ async def _admin(state: AppState, request: Request) -> Response:
         return Response(status_code=204)
     if parts == ["clock"] and method == "GET":
         return _json_response(200, {"now": state.org.now().isoformat()})
+    if parts[:1] == ["events"] and len(parts) <= 2 and method == "GET":
+        # 7.1: the sandbox's event tap, read from a replay position (-2 earliest, -1 latest).
+        sobject = parts[1] if len(parts) == 2 else None
+        replay = int(request.query_params.get("replayId", EARLIEST))
+        limit = int(request.query_params.get("limit", 1000))
+        return _json_response(200, events_after(state.org.store, sobject, replay, limit))
     raise not_found()

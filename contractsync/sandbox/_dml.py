@@ -8,6 +8,7 @@ values). Every check is driven by the describe attributes in ``_schema``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from . import _behaviours
 from ._errors import ApiError, SalesforceError, not_found
+from ._events import is_event, not_supported, publish_event
 from ._ids import InvalidIdError, format_id, normalize_id
 from ._schema import FieldDef, ObjectDef, Schema
 from ._store import Store
@@ -32,10 +34,11 @@ class WriteContext:
     user_id: str
     now: dt.datetime
     version: str
+    # Formatted once: every write stamps three or four fields (Bulk jobs write many rows).
+    stamp: str = dataclasses.field(init=False)
 
-    @property
-    def stamp(self) -> str:
-        return format_datetime(self.now)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stamp", format_datetime(self.now))
 
 
 class MultipleMatches(Exception):  # noqa: N818 - named after the HTTP 300 it becomes
@@ -122,6 +125,8 @@ class Dml:
         ]
         if missing:
             raise _required(missing)
+        if is_event(obj):
+            return publish_event(self.store, obj, record, ctx)
         record_id = format_id(
             obj.key_prefix, self.store.next_sequence(obj.key_prefix, _ID_SEQUENCE_START)
         )
@@ -144,6 +149,8 @@ class Dml:
         ctx: WriteContext,
         locate: Locator = _no_locator,
     ) -> None:
+        if is_event(obj):
+            raise not_supported(obj, "update")
         existing = self.live_record(obj, record_id)
         if not obj.updateable:
             raise _readonly_object(obj)
@@ -193,6 +200,8 @@ class Dml:
         return self.insert(obj, payload, ctx, locate), True
 
     def delete(self, obj: ObjectDef, record_id: str, ctx: WriteContext) -> None:
+        if is_event(obj):
+            raise not_supported(obj, "delete")
         record = self.live_record(obj, record_id)
         if not obj.deletable:
             raise SalesforceError.of(

@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["FAMILIES", "FAULTS", "FaultInjector", "FaultPlan", "FaultRule"]
 
-FAMILIES = ("auth", "describe", "rest", "query", "composite", "limits", "*")
+FAMILIES = ("auth", "describe", "rest", "query", "composite", "bulk", "limits", "*")
 FAULTS = ("unavailable", "lock", "concurrent", "unknown_after_commit")
 
 

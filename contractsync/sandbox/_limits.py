@@ -54,6 +54,24 @@ class ApiUsage:
 
     def reset(self) -> None:
         self._store.set_meta("api_usage", None)
+        for key in self._store.meta_keys("allocation:"):
+            self._store.drop_meta(key)
+
+    def count_allocation(self, name: str, amount: int, now: dt.datetime) -> None:
+        """Spend ``amount`` of a daily allocation other than API calls (5.3: Bulk batches,
+        Bulk 2.0 query jobs), in the same rolling window."""
+        with self._store.atomic():
+            used = self.allocation_used(name, now)
+            _used, start = self._state(now)
+            self._store.set_meta(
+                f"allocation:{name}", {"used": used + amount, "window_start": start.isoformat()}
+            )
+
+    def allocation_used(self, name: str, now: dt.datetime) -> int:
+        saved = self._store.get_meta(f"allocation:{name}")
+        if saved is None or now - dt.datetime.fromisoformat(saved["window_start"]) >= _WINDOW:
+            return 0
+        return int(saved["used"])
 
     def header(self, now: dt.datetime) -> str:
         """``Sforce-Limit-Info`` value, as simple-salesforce parses it (2.5)."""
@@ -71,9 +89,13 @@ class ApiUsage:
             "ConcurrentSyncReportRuns": entry(20),
             "DailyApiRequests": entry(self.daily_limit, max(self.daily_limit - used, 0)),
             "DailyAsyncApexExecutions": entry(250000),
-            "DailyBulkApiBatches": entry(15000),
+            "DailyBulkApiBatches": entry(
+                15000, max(15000 - self.allocation_used("DailyBulkApiBatches", now), 0)
+            ),
             "DailyBulkV2QueryFileStorageMB": entry(976562),
-            "DailyBulkV2QueryJobs": entry(10000),
+            "DailyBulkV2QueryJobs": entry(
+                10000, max(10000 - self.allocation_used("DailyBulkV2QueryJobs", now), 0)
+            ),
             "DailyDurableStreamingApiEvents": entry(10000),
             "DailyStreamingApiEvents": entry(10000),
             "DataStorageMB": entry(5),

@@ -1,8 +1,9 @@
 """The org's objects and fields, loaded from the JSON files under ``schema/``.
 
 Standard objects are data, not code: each ``schema/<Object>.json`` lists the fields describe
-reports, with only the attributes that differ from the per-type defaults. Custom fields and
-objects (``Ext_Id__c``, ``Invoice__c``) are added at run time and persisted by the store.
+reports, with only the attributes that differ from the per-type defaults. Custom fields,
+objects and platform events (``Ext_Id__c``, ``Invoice__c``, ``Synced__e``) are added at run
+time (the admin API, Metadata deploys) and persisted by the store as a replayable log.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import json
 import re
 import string
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+from ._schema_custom import event_object_data, record_object_data
 
 __all__ = ["FieldDef", "ObjectDef", "PicklistEntry", "Schema", "SchemaError"]
 
@@ -42,6 +46,13 @@ _SOAP_TYPES = {
     "base64": "xsd:base64Binary",
 }
 _CUSTOM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$")
+# Platform events are custom objects whose name ends in __e (salesforce-api.md 7.1).
+_CUSTOM_OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__[ce]$")
+# e00/e01 are the ids of publish results, not event types (salesforce-api.md 8.3).
+_RESERVED_EVENT_PREFIXES = frozenset({"e00", "e01"})
+_OBJECT_EXTRAS = frozenset(
+    {"stages", "statusCategories", "closedStatuses", "eventType", "publishBehavior"}
+)
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
@@ -173,10 +184,7 @@ def field_from_json(spec: Mapping[str, Any], *, custom: bool = False) -> FieldDe
     if kind not in _SUPPORTED_TYPES:
         raise SchemaError(f"field {name}: unsupported type {kind!r}")
     default_pick = spec.get("defaultPicklistValue")
-    picklist = tuple(
-        PicklistEntry(value=str(v), label=str(v), default=(str(v) == default_pick))
-        for v in spec.get("picklist", ())
-    )
+    picklist = tuple(_picklist_entry(v, default_pick) for v in spec.get("picklist", ()))
     is_boolean = kind == "boolean"
     length = int(spec.get("length", 18 if kind in ("id", "reference") else 0))
     if kind in _TEXT_TYPES and length <= 0:
@@ -218,6 +226,14 @@ def field_from_json(spec: Mapping[str, Any], *, custom: bool = False) -> FieldDe
     )
 
 
+def _picklist_entry(value: Any, default_pick: Any) -> PicklistEntry:
+    """A picklist value given as ``"Draft"`` or ``{"value": "Draft", "label": "In draft"}``."""
+    if isinstance(value, Mapping):
+        name = str(value["value"])
+        return PicklistEntry(name, str(value.get("label", name)), default=name == default_pick)
+    return PicklistEntry(str(value), str(value), default=str(value) == default_pick)
+
+
 def object_from_json(
     spec: Mapping[str, Any], system: Mapping[str, Mapping[str, Any]], *, custom: bool = False
 ) -> ObjectDef:
@@ -228,9 +244,7 @@ def object_from_json(
     fields = [field_from_json(s) for s in leading]
     fields += [field_from_json(s, custom=str(s["name"]).endswith("__c")) for s in spec["fields"]]
     fields += [field_from_json(s) for s in trailing]
-    extras = {
-        k: v for k, v in spec.items() if k in ("stages", "statusCategories", "closedStatuses")
-    }
+    extras = {k: v for k, v in spec.items() if k in _OBJECT_EXTRAS}
     extras["autoNumber"] = spec.get("autoNumber", {})
     return ObjectDef(
         name=str(spec["name"]),
@@ -242,6 +256,7 @@ def object_from_json(
         createable=bool(spec.get("createable", True)),
         updateable=bool(spec.get("updateable", spec.get("createable", True))),
         deletable=bool(spec.get("deletable", spec.get("createable", True))),
+        queryable=bool(spec.get("queryable", True)),
         extras=extras,
     )
 
@@ -341,8 +356,23 @@ class Schema:
         for entry in log:
             if entry["kind"] == "field":
                 self.add_custom_field(entry["sobject"], entry["spec"])
+            elif entry["kind"] == "field_update":
+                self.replace_custom_field(entry["sobject"], entry["spec"])
+            elif entry["kind"] == "object_update":
+                self.relabel_object(entry["sobject"], entry["label"], entry["labelPlural"])
             else:
                 self.add_custom_object(entry["spec"])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Undo every customisation made in the block if it raises (a rolled-back deploy)."""
+        with self._lock:
+            objects, log = dict(self._objects), list(self._custom_log)
+            try:
+                yield
+            except BaseException:
+                self._objects, self._custom_log = objects, log
+                raise
 
     def add_custom_field(self, sobject: str, spec: Mapping[str, Any]) -> FieldDef:
         """Add a custom field (``Ext_Id__c``) to an object, as a Metadata deploy would."""
@@ -358,46 +388,54 @@ class Schema:
             self._custom_log.append({"kind": "field", "sobject": target.name, "spec": dict(spec)})
             return new_field
 
+    def replace_custom_field(self, sobject: str, spec: Mapping[str, Any]) -> FieldDef:
+        """Redefine an existing custom field in place (a redeploy that changes it)."""
+        with self._lock:
+            target = self.object(sobject)
+            new_field = _custom_field(spec)
+            old = target.field(new_field.name) if target else None
+            if target is None or old is None or not old.custom:
+                raise SchemaError(f"{sobject}.{new_field.name} is not a custom field")
+            self._check_references(new_field)
+            fields = tuple(new_field if f is old else f for f in target.fields)
+            self._put(_with_fields(target, fields))
+            entry = {"kind": "field_update", "sobject": target.name, "spec": dict(spec)}
+            self._custom_log.append(entry)
+            return new_field
+
+    def relabel_object(self, sobject: str, label: str, label_plural: str) -> ObjectDef:
+        """Change a custom object's labels (a redeploy of its ``.object`` file)."""
+        with self._lock:
+            target = self.object(sobject)
+            if target is None or not target.custom:
+                raise SchemaError(f"{sobject} is not a custom object")
+            changed = _with_fields(target, target.fields, label=label, label_plural=label_plural)
+            self._put(changed)
+            self._custom_log.append(
+                {
+                    "kind": "object_update",
+                    "sobject": target.name,
+                    "label": label,
+                    "labelPlural": label_plural,
+                }
+            )
+            return changed
+
     def add_custom_object(self, spec: Mapping[str, Any]) -> ObjectDef:
-        """Add a custom object (``Invoice__c``) with the standard system fields."""
+        """Add a custom object (``Invoice__c``) or platform event (``Synced__e``)."""
         with self._lock:
             name = str(spec.get("name", ""))
-            if not _CUSTOM_NAME.match(name):
-                raise SchemaError(f"custom object name must look like Name__c, got {name!r}")
+            if not _CUSTOM_OBJECT_NAME.match(name):
+                raise SchemaError(
+                    f"custom object name must look like Name__c or Name__e, got {name!r}"
+                )
             if self.object(name):
                 raise SchemaError(f"{name} already exists")
-            name_spec = dict(spec.get("nameField") or {})
-            name_field: dict[str, Any] = {
-                "name": "Name",
-                "label": name_spec.get("label", f"{spec.get('label', name)} Name"),
-                "type": "string",
-                "length": 80,
-                "nameField": True,
-            }
-            if name_spec.get("type") == "autonumber":
-                name_field |= {"createable": False, "updateable": False, "autoNumber": True}
-                name_field |= {"nillable": False, "defaultedOnCreate": True}
-            data = {
-                "name": name,
-                "label": spec.get("label", name[:-3]),
-                "labelPlural": spec.get("labelPlural", spec.get("label", name[:-3])),
-                "keyPrefix": self._next_custom_prefix(),
-                "system": list(self._system),
-                "fields": [
-                    name_field,
-                    {
-                        "name": "OwnerId",
-                        "label": "Owner ID",
-                        "type": "reference",
-                        "referenceTo": ["Group", "User"],
-                        "relationshipName": "Owner",
-                        "nillable": False,
-                        "defaultedOnCreate": True,
-                    },
-                ],
-            }
-            if name_field.get("autoNumber"):
-                data["autoNumber"] = {"Name": {"format": "{0:08d}", "start": 1}}
+            if name.endswith("__e"):
+                data = event_object_data(name, spec, self._next_custom_prefix("e"))
+            else:
+                prefix = self._next_custom_prefix("a")
+                data = record_object_data(name, spec, prefix, list(self._system))
             created = object_from_json(data, self._system, custom=True)
             self._put(created)
             self._custom_log.append({"kind": "object", "spec": dict(spec)})
@@ -411,10 +449,10 @@ class Schema:
     def _put(self, obj: ObjectDef) -> None:
         self._objects[obj.name.lower()] = obj
 
-    def _next_custom_prefix(self) -> str:
-        used = {o.key_prefix for o in self._objects.values()}
+    def _next_custom_prefix(self, first: str) -> str:
+        used = {o.key_prefix for o in self._objects.values()} | _RESERVED_EVENT_PREFIXES
         for index in range(62 * 62):
-            prefix = "a" + _BASE62[index // 62] + _BASE62[index % 62]
+            prefix = first + _BASE62[index // 62] + _BASE62[index % 62]
             if prefix not in used:
                 return prefix
         raise SchemaError("no key prefixes left for custom objects")
@@ -443,11 +481,17 @@ def _custom_field(spec: Mapping[str, Any]) -> FieldDef:
     return field_from_json(data, custom=True)
 
 
-def _with_fields(obj: ObjectDef, fields: tuple[FieldDef, ...]) -> ObjectDef:
+def _with_fields(
+    obj: ObjectDef,
+    fields: tuple[FieldDef, ...],
+    *,
+    label: str | None = None,
+    label_plural: str | None = None,
+) -> ObjectDef:
     return ObjectDef(
         name=obj.name,
-        label=obj.label,
-        label_plural=obj.label_plural,
+        label=label or obj.label,
+        label_plural=label_plural or obj.label_plural,
         key_prefix=obj.key_prefix,
         fields=fields,
         custom=obj.custom,

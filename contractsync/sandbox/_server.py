@@ -23,6 +23,7 @@ import uvicorn
 
 from ._app import AppState, build_app
 from ._auth import Sessions
+from ._events import EARLIEST, events_after
 from ._faults import FaultInjector, FaultPlan
 from ._limits import ApiUsage
 from ._org import Clock, Org
@@ -322,3 +323,11 @@ class SandboxOrg:
     def reset_api_usage(self) -> None:
         """Start a new 24-hour API allocation window now."""
         self._running_state().usage.reset()
+
+    def published_events(
+        self, sobject: str | None = None, *, after: int = EARLIEST, limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        """Platform events published so far, oldest first: ``{"replayId", "sobject",
+        "payload"}`` after replay id ``after`` (-2 from the earliest, -1 only newer ones)."""
+        store = self._running_state().org.store
+        return list(events_after(store, sobject, after, limit)["events"])

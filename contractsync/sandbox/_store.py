@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS blobs (
     PRIMARY KEY (id, field)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    replay_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sobject TEXT NOT NULL,
+    publish_id TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_publish_id ON events (publish_id);
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY,
     user_id TEXT NOT NULL,
@@ -196,6 +203,12 @@ class Store:
             ).fetchall()
         return [str(r[0]) for r in rows]
 
+    def purge(self, record_id: str) -> None:
+        """Remove a record for good (Bulk ``hardDelete`` skips the Recycle Bin)."""
+        with self.lock:
+            for table in ("records", "record_keys", "blobs"):
+                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))  # noqa: S608
+
     # -- blobs -----------------------------------------------------------------------------
     def put_blob(self, record_id: str, field: str, data: bytes) -> None:
         with self.lock:
@@ -211,6 +224,50 @@ class Store:
             ).fetchone()
         return None if row is None else bytes(row[0])
 
+    def drop_blobs(self, owner_id: str) -> None:
+        with self.lock:
+            self._conn.execute("DELETE FROM blobs WHERE id = ?", (owner_id,))
+
+    # -- platform events -------------------------------------------------------------------
+    def add_event(self, sobject: str, publish_id: str, event: Mapping[str, Any]) -> int:
+        """Append a published event; returns its replay id (1, 2, ... in publish order)."""
+        with self.lock:
+            cursor = self._conn.execute(
+                "INSERT INTO events (sobject, publish_id, data) VALUES (?,?,?)",
+                (sobject, publish_id, json.dumps(event)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def events_after(
+        self, sobject: str | None, replay_id: int, limit: int
+    ) -> list[tuple[int, str, dict[str, Any]]]:
+        """(replay id, sobject, event) of events published after ``replay_id``, oldest first."""
+        sql = "SELECT replay_id, sobject, data FROM events WHERE replay_id > ?"
+        args: tuple[Any, ...] = (replay_id,)
+        if sobject is not None:
+            sql += " AND sobject = ?"
+            args += (sobject,)
+        with self.lock:
+            rows = self._conn.execute(sql + " ORDER BY replay_id LIMIT ?", (*args, limit))
+            return [(int(r[0]), str(r[1]), json.loads(r[2])) for r in rows.fetchall()]
+
+    def latest_replay_id(self, sobject: str | None) -> int:
+        sql = "SELECT MAX(replay_id) FROM events"
+        args: tuple[str, ...] = ()
+        if sobject is not None:
+            sql += " WHERE sobject = ?"
+            args = (sobject,)
+        with self.lock:
+            row = self._conn.execute(sql, args).fetchone()
+        return int(row[0] or 0)
+
+    def event_by_publish_id(self, publish_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            row = self._conn.execute(
+                "SELECT data FROM events WHERE publish_id = ?", (publish_id,)
+            ).fetchone()
+        return None if row is None else json.loads(row[0])
+
     # -- settings and counters -------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
         with self.lock:
@@ -222,6 +279,19 @@ class Store:
             self._conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
             )
+
+    def meta_keys(self, prefix: str) -> list[str]:
+        """Keys of the settings that start with ``prefix``, sorted."""
+        with self.lock:
+            rows = self._conn.execute(
+                "SELECT key FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key",
+                (len(prefix), prefix),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def drop_meta(self, key: str) -> None:
+        with self.lock:
+            self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
     def next_sequence(self, name: str, start: int = 1) -> int:
         """The next number of a persistent counter (record ids, auto-number fields)."""
