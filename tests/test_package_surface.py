@@ -47,7 +47,8 @@ PUBLIC = {
         "to_salesforce",
     },
     "contractsync.salesforce": {
-        "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "AccessTokenAuth", "ApiUsage",
+        "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "JOB_RECORDS", "to_csv", "AccessTokenAuth",
+        "ApiUsage",
         "ClientCredentialsAuth", "Disposition", "FieldError", "JwtBearerAuth", "LimitTracker",
         "OrgAuth", "OrgClient", "OrgSession", "PasswordAuth", "RecordResult", "RetryPolicy",
         "classify", "org_http_session", "parse_limit_info",

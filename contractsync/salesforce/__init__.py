@@ -8,6 +8,7 @@ from ._auth import (
     OrgSession,
     PasswordAuth,
 )
+from ._bulk import JOB_RECORDS, to_csv
 from ._classify import Disposition, classify
 from ._client import COLLECTION_LIMIT, DEFAULT_API_VERSION, OrgClient
 from ._limits import ApiUsage, LimitTracker, parse_limit_info
@@ -18,6 +19,7 @@ from ._transport import org_http_session
 __all__ = [
     "COLLECTION_LIMIT",
     "DEFAULT_API_VERSION",
+    "JOB_RECORDS",
     "AccessTokenAuth",
     "ApiUsage",
     "ClientCredentialsAuth",
@@ -34,4 +36,5 @@ __all__ = [
     "classify",
     "org_http_session",
     "parse_limit_info",
+    "to_csv",
 ]

@@ -174,6 +174,17 @@ class OrgClient:
         )
         return answers
 
+    def upsert_bulk(
+        self,
+        sobject: str,
+        external_id_field: str,
+        records: Sequence[tuple[str, Mapping[str, Any]]],
+    ) -> list[RecordResult]:
+        """Upsert many records through Bulk API 2.0 (see ``_bulk``)."""
+        from ._bulk import bulk_upsert  # noqa: PLC0415 - the modules use each other
+
+        return bulk_upsert(self, sobject, external_id_field, records)
+
     def delete(self, sobject: str, key: str, sf_id: str) -> RecordResult:
         """Delete one record by Id; one that is already gone counts as deleted."""
         try:

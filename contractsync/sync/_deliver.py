@@ -58,15 +58,23 @@ def owner_ids(client: OrgClient, items: Sequence[WriteItem]) -> dict[str, str]:
 
 
 def deliver_chunk(
-    client: OrgClient, items: Sequence[WriteItem], owners: Mapping[str, str]
+    client: OrgClient,
+    items: Sequence[WriteItem],
+    owners: Mapping[str, str],
+    *,
+    bulk: bool = False,
 ) -> ChunkOutcome:
-    """Upsert one chunk (≤ 200) of one object and sort every result."""
+    """Upsert one chunk of one object (≤ 200, or one Bulk job) and sort every result."""
     outcome = ChunkOutcome()
     if not items:
         return outcome
     sobject, key_field = items[0]["sobject"], items[0]["external_id_field"]
     bodies = [(item["key"], _first_body(item, owners)) for item in items]
-    results = _upsert(client, sobject, key_field, bodies)
+    results = (
+        _upsert_bulk(client, sobject, key_field, bodies)
+        if bulk
+        else _upsert(client, sobject, key_field, bodies)
+    )
     second = [
         (item["key"], _second_body(item, owners))
         for item, result in zip(items, results, strict=True)
@@ -120,6 +128,27 @@ def deliver_removals(client: OrgClient, items: Sequence[RemovalItem]) -> ChunkOu
         else:
             outcome.dead_letters.append(_letter(item, item["deactivate"], result))
     return outcome
+
+
+def _upsert_bulk(
+    client: OrgClient, sobject: str, key_field: str, bodies: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[RecordResult]:
+    """A Bulk job; rows that failed for transient reasons (locks) go again by collections,
+    and a job that failed as a whole (a bad CSV) falls back to collections entirely."""
+    try:
+        results = client.upsert_bulk(sobject, key_field, bodies)
+    except PermanentSyncError as failed:
+        log.warning("bulk job failed; sending by collections org=%s error=%s", client.name, failed)
+        return _upsert(client, sobject, key_field, bodies)
+    retry = [
+        (body_key, body)
+        for (body_key, body), result in zip(bodies, results, strict=True)
+        if not result.success and classify(None, result.errors[0]) is Disposition.RETRY
+    ]
+    if not retry:
+        return results
+    again = {result.key: result for result in _upsert(client, sobject, key_field, retry)}
+    return [again.get(result.key, result) for result in results]
 
 
 def _upsert(

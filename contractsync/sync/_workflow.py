@@ -15,6 +15,7 @@ from dbos import DBOS, Queue, SetWorkflowID
 from dbos._queue import QueueRateLimit
 
 from contractsync.durable import engine_app
+from contractsync.salesforce import JOB_RECORDS
 
 from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
 from ._items import RemovalItem, WriteItem, plan_items
@@ -59,9 +60,10 @@ def sync_org_workflow(
             failed.add((item["sobject"], item["key"]))
         totals["blocked"] += len(blocked)
         channel = choose_channel(len(ready), bulk_threshold=planned["bulk_threshold"])
-        size = 1 if channel is Channel.REST else CHUNK
+        size = {Channel.REST: 1, Channel.COLLECTIONS: CHUNK, Channel.BULK: JOB_RECORDS}[channel]
         for start in range(0, len(ready), size):
-            outcome = deliver_step(org, ready[start : start + size], owners, run_id, actor)
+            chunk = ready[start : start + size]
+            outcome = deliver_step(org, chunk, owners, run_id, actor, channel is Channel.BULK)
             failed.update((sobject, key) for sobject, key in outcome["failed"])
             for name in ("created", "updated"):
                 totals[name] += outcome[name]
@@ -112,11 +114,11 @@ def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str
 
 
 @DBOS.step(name="contractsync.sync_deliver")
-def deliver_step(
-    org: str, items: list[WriteItem], owners: dict[str, str], run_id: str, actor: str
+def deliver_step(  # noqa: PLR0917 - DBOS passes step arguments positionally on recovery
+    org: str, items: list[WriteItem], owners: dict[str, str], run_id: str, actor: str, bulk: bool
 ) -> dict[str, Any]:
     app = engine_app()
-    outcome = deliver_chunk(org_registry(app).client(org), items, owners)
+    outcome = deliver_chunk(org_registry(app).client(org), items, owners, bulk=bulk)
     _record(app, org, outcome, run_id, actor)
     return _as_dict(outcome)
 

@@ -25,7 +25,15 @@ MakeContract = Callable[..., Contract]
 
 
 @pytest.fixture
-def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterator[App]:
+def org_overrides() -> dict[str, Any]:
+    """Extra org settings; tests parametrize this to change one."""
+    return {}
+
+
+@pytest.fixture
+def sync_app(
+    packaged_org: SandboxOrg, store_url: str, tmp_path: Path, org_overrides: dict[str, Any]
+) -> Iterator[App]:
     info = packaged_org.info
     org = OrgSettings(
         flow="password",
@@ -35,6 +43,7 @@ def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterat
         username=info.username,
         password=SecretStr(info.password),
         ca_bundle=Path(info.ca_bundle),
+        **org_overrides,
     )
     settings = load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})
     app = App.open(settings)
@@ -216,3 +225,27 @@ def test_removed_obligations_are_marked_inactive(
     assert summary["delivered"]["removed"] == 1
     rows = _client(sync_app).query_all("SELECT CS_Active__c FROM CS_Obligation__c")
     assert [row["CS_Active__c"] for row in rows] == [False]
+
+
+@pytest.mark.parametrize("org_overrides", [{"bulk_threshold": 5}])
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_large_runs_go_through_bulk_jobs_and_report_each_row(
+    sync_app: App, make_contract: MakeContract
+) -> None:    for n in range(12):
+        sync_app.contracts.create(_contract(make_contract, f"B-{n:02d}"), actor="t", reason="new")
+    sync_app.contracts.create(
+        _contract(make_contract, "B-BAD", title="y" * 90), actor="t", reason="new"
+    )
+
+    summary = _sync(sync_app)
+
+    assert summary["delivered"]["created"] == 13 + 12 + 12  # accounts, contracts, obligations
+    [letter] = sync_app.dead_letters.list()
+    assert (letter.external_key, letter.error_code, letter.error_fields) == (
+        "B-BAD",
+        "STRING_TOO_LONG",
+        ("Name",),
+    )
+    jobs = _client(sync_app).query_all("SELECT Id FROM Contract")
+    assert len(jobs) == 12
+    assert summary["calls"] < 40  # a handful of calls per job, not one per record
