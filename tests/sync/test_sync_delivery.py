@@ -231,7 +231,8 @@ def test_removed_obligations_are_marked_inactive(
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_large_runs_go_through_bulk_jobs_and_report_each_row(
     sync_app: App, make_contract: MakeContract
-) -> None:    for n in range(12):
+) -> None:
+    for n in range(12):
         sync_app.contracts.create(_contract(make_contract, f"B-{n:02d}"), actor="t", reason="new")
     sync_app.contracts.create(
         _contract(make_contract, "B-BAD", title="y" * 90), actor="t", reason="new"
