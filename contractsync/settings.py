@@ -81,6 +81,8 @@ class OrgSettings(BaseModel):
     """Rate limit of this org's queue; none by default."""
     route: dict[str, list[str]] = Field(default_factory=dict)
     """Routing rules: contract field → accepted values (all must match); empty: every contract."""
+    pause_s: float = Field(default=300.0, gt=0)
+    """How long a sync pauses when the org's API allowance (less the reserve) is spent."""
     bulk_threshold: int = Field(default=2000, ge=2)
     """More records than this of one object in one run go through Bulk API 2.0."""
     timeout_s: float = Field(default=60.0, gt=0)

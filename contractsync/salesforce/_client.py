@@ -95,7 +95,13 @@ class OrgClient:
         return rows
 
     def fetch_limits(self) -> dict[str, Any]:
-        limits: dict[str, Any] = self._call("limits", lambda sf: _rest(sf, "limits"))
+        """The org's /limits, which also refreshes the usage the reserve is judged by.
+
+        Allowed even inside the reserve: it is how a paused org learns it may go on.
+        """
+        limits: dict[str, Any] = self._call(
+            "limits", lambda sf: _rest(sf, "limits"), respect_reserve=False
+        )
         self.limits.observe_limits(limits)
         return limits
 
@@ -217,11 +223,13 @@ class OrgClient:
 
     # ---- the one call path ----
 
-    def _call(self, what: str, call: Callable[[Salesforce], T]) -> T:
+    def _call(
+        self, what: str, call: Callable[[Salesforce], T], *, respect_reserve: bool = True
+    ) -> T:
         delays = iter(self.retry.delays())
         reauthenticated = False
         while True:
-            if not self.limits.allows(1):
+            if respect_reserve and not self.limits.allows(1):
                 usage = self.limits.usage
                 raise ApiAllowanceExhausted(
                     f"Org '{self.name}' is at its API allowance less the reserve "

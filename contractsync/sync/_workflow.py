@@ -8,6 +8,7 @@ re-run after a crash cannot duplicate a record either.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,15 @@ from dbos import DBOS, Queue, SetWorkflowID
 from dbos._queue import QueueRateLimit
 
 from contractsync.durable import engine_app
+from contractsync.errors import ApiAllowanceExhausted
 from contractsync.salesforce import JOB_RECORDS
 
 from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
 from ._items import RemovalItem, WriteItem, plan_items
 from ._plan import Channel, choose_channel
 from ._run import contracts_for, org_registry, plan_org, run_key, summary_of
+
+log = logging.getLogger(__name__)
 
 CHUNK = 200
 
@@ -50,9 +54,11 @@ def sync_org_workflow(
 ) -> dict[str, Any]:
     run_id = DBOS.workflow_id or "sync"
     planned = plan_step(org, contract_keys, today, run_id)
-    owners = owners_step(org, planned["groups"])
+    owners = _owners_within_allowance(org, planned["groups"])
     failed: set[tuple[str, str]] = set()
-    totals = {"created": 0, "updated": 0, "dead_letters": 0, "deferred": 0, "blocked": 0}
+    totals = {
+        "created": 0, "updated": 0, "dead_letters": 0, "deferred": 0, "blocked": 0, "pauses": 0,
+    }  # fmt: skip
     for _object_name, items in planned["groups"]:
         ready = [item for item in items if not any(tuple(p) in failed for p in item["parents"])]
         blocked = [item for item in items if item not in ready]
@@ -63,9 +69,11 @@ def sync_org_workflow(
         size = {Channel.REST: 1, Channel.COLLECTIONS: CHUNK, Channel.BULK: JOB_RECORDS}[channel]
         for start in range(0, len(ready), size):
             chunk = ready[start : start + size]
-            outcome = deliver_step(org, chunk, owners, run_id, actor, channel is Channel.BULK)
+            outcome = _deliver_within_allowance(
+                org, chunk, owners, run_id, actor, bulk=channel is Channel.BULK
+            )
             failed.update((sobject, key) for sobject, key in outcome["failed"])
-            for name in ("created", "updated"):
+            for name in ("created", "updated", "pauses"):
                 totals[name] += outcome[name]
             totals["dead_letters"] += len(outcome["dead_letters"])
             totals["deferred"] += len(outcome["deferred"])
@@ -88,6 +96,25 @@ def sync_org_workflow(
     return summary
 
 
+def _deliver_within_allowance(
+    org: str,
+    chunk: list[WriteItem],
+    owners: dict[str, str],
+    run_id: str,
+    actor: str,
+    *,
+    bulk: bool,
+) -> dict[str, Any]:
+    """Deliver a chunk, pausing the workflow (durably) while the org's allowance is spent."""
+    pauses = 0
+    while True:
+        outcome = deliver_step(org, chunk, owners, run_id, actor, bulk)
+        if not outcome.get("paused"):
+            return {**outcome, "pauses": pauses}
+        pauses += 1
+        DBOS.sleep(outcome["pause_s"])
+
+
 @DBOS.step(name="contractsync.sync_plan")
 def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str) -> dict[str, Any]:
     app = engine_app()
@@ -107,10 +134,26 @@ def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str
     }
 
 
+def _owners_within_allowance(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str, str]:
+    while True:
+        found = owners_step(org, groups)
+        if "paused" not in found:
+            owners: dict[str, str] = found["owners"]
+            return owners
+        DBOS.sleep(found["pause_s"])
+
+
 @DBOS.step(name="contractsync.sync_owners")
-def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str, str]:
-    client = org_registry(engine_app()).client(org)
-    return owner_ids(client, [item for _, items in groups for item in items])
+def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str, Any]:
+    registry = org_registry(engine_app())
+    client = registry.client(org)
+    try:
+        if not client.limits.allows(2):
+            client.fetch_limits()  # the reading may be old: ask before pausing
+        return {"owners": owner_ids(client, [item for _, items in groups for item in items])}
+    except ApiAllowanceExhausted as exhausted:
+        log.warning("org paused: %s", exhausted.message)
+        return {"paused": True, "pause_s": registry.settings_for(org).pause_s}
 
 
 @DBOS.step(name="contractsync.sync_deliver")
@@ -118,7 +161,15 @@ def deliver_step(  # noqa: PLR0917 - DBOS passes step arguments positionally on 
     org: str, items: list[WriteItem], owners: dict[str, str], run_id: str, actor: str, bulk: bool
 ) -> dict[str, Any]:
     app = engine_app()
-    outcome = deliver_chunk(org_registry(app).client(org), items, owners, bulk=bulk)
+    registry = org_registry(app)
+    client = registry.client(org)
+    try:
+        if not client.limits.allows(len(items) // CHUNK + 2):
+            client.fetch_limits()  # the reading may be old: ask before pausing
+        outcome = deliver_chunk(client, items, owners, bulk=bulk)
+    except ApiAllowanceExhausted as exhausted:
+        log.warning("org paused: %s", exhausted.message)
+        return {"paused": True, "pause_s": registry.settings_for(org).pause_s}
     _record(app, org, outcome, run_id, actor)
     return _as_dict(outcome)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -250,3 +251,28 @@ def test_large_runs_go_through_bulk_jobs_and_report_each_row(
     jobs = _client(sync_app).query_all("SELECT Id FROM Contract")
     assert len(jobs) == 12
     assert summary["calls"] < 40  # a handful of calls per job, not one per record
+
+
+@pytest.mark.parametrize("org_overrides", [{"pause_s": 0.3, "api_reserve": 0.0}])
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_spent_allowance_pauses_the_org_until_usage_allows(
+    sync_app: App, make_contract: MakeContract, packaged_org: SandboxOrg
+) -> None:
+    for n in range(3):
+        sync_app.contracts.create(_contract(make_contract, f"P-{n}"), actor="t", reason="new")
+    client = _client(sync_app)
+    client.describe("Contract")  # log in and read the usage so far
+    usage = client.limits.usage
+    assert usage is not None
+    packaged_org.set_daily_api_limit(usage.used + 3)
+    restored = threading.Timer(4.0, packaged_org.set_daily_api_limit, args=(15000,))
+    restored.start()
+    try:
+        summary = _sync(sync_app)
+    finally:
+        restored.cancel()
+        packaged_org.set_daily_api_limit(15000)
+
+    assert summary["status"] == "complete"
+    assert summary["delivered"]["pauses"] >= 1
+    assert len(client.query_all("SELECT Id FROM Contract")) == 3
