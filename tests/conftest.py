@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from contractsync.context import App
 from contractsync.mapping import Mapping, default_mapping_path, load_mapping
 from contractsync.model import Contract
-from contractsync.package import package_objects
+from contractsync.package import install_in_sandbox
 from contractsync.salesforce import OrgClient, PasswordAuth, RetryPolicy
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import Settings, load_settings
@@ -149,11 +149,7 @@ def make_contract() -> Callable[..., Contract]:
 
 def install_package(org: SandboxOrg, mapping: Mapping) -> None:
     """Give a sandbox org the custom objects and fields ``mapping`` needs."""
-    for obj in package_objects(mapping):
-        if obj.custom:
-            org.add_custom_object({"name": obj.name, "label": obj.label})
-        for package_field in obj.fields:
-            org.add_custom_field(obj.name, package_field.describe())
+    install_in_sandbox(org, mapping)
 
 
 def sandbox_client(org: SandboxOrg, *, name: str = "sandbox", attempts: int = 8) -> OrgClient:

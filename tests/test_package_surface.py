@@ -38,7 +38,9 @@ PUBLIC = {
         "org_registry", "owner_ids", "plan_items", "plan_org", "plan_sync", "routed", "run_key",
         "start_sync",
     },
-    "contractsync.package": {"PackageField", "PackageObject", "package_objects"},
+    "contractsync.package": {
+        "PackageField", "PackageObject", "SchemaTarget", "install_in_sandbox", "package_objects",
+    },
     "contractsync.mapping": {
         "ContractView", "DesiredRecord", "FieldRule", "Mapping", "MappingProblem",
         "NotRepresentable", "ObjectMapping", "ParentRef", "Reference", "UserLookup",

@@ -298,6 +298,11 @@ class SandboxOrg:
         state = self._running_state()
         return state.sessions.issue(state.org.identity.user_id)
 
+    def field_names(self, sobject: str) -> set[str] | None:
+        """The API names of an object's fields, or None when the org has no such object."""
+        found = self._running_state().org.schema.object(sobject)
+        return None if found is None else {field.name for field in found.fields}
+
     def add_custom_field(self, sobject: str, spec: Mapping[str, Any]) -> FieldDef:
         """Add a custom field, e.g. ``{"name": "Ext_Id__c", "type": "string", "length": 40,
         "externalId": True, "unique": True}``; persisted with the org."""

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from contractsync.errors import ConfigurationError, PermanentSyncError
 from contractsync.mapping import Mapping, default_mapping_path, load_mapping
-from contractsync.package import package_objects
+from contractsync.package import install_in_sandbox
 from contractsync.salesforce import (
     AccessTokenAuth,
     ClientCredentialsAuth,
@@ -123,25 +123,10 @@ class OrgRegistry:
             data.parent.mkdir(parents=True, exist_ok=True)
             sandbox = SandboxOrg(data=data).start()
             self._sandboxes[name] = sandbox
-            self._install_package(name, sandbox)
+            added = install_in_sandbox(sandbox, self.mapping(name))
+            if added:
+                log.info("package installed in sandbox org=%s added=%d", name, len(added))
         return self._sandboxes[name]
-
-    def _install_package(self, name: str, sandbox: Any) -> None:
-        """Add the objects and fields the mapping needs that the sandbox org lacks."""
-        existing = {
-            entry["name"].lower() for entry in self.client(name).describe_global()["sobjects"]
-        }
-        for obj in package_objects(self.mapping(name)):
-            if obj.custom and obj.name.lower() not in existing:
-                sandbox.add_custom_object({"name": obj.name, "label": obj.label})
-            fields = {
-                f["name"].lower()
-                for f in self.client(name).describe(obj.name, refresh=True)["fields"]
-            }
-            for package_field in obj.fields:
-                if package_field.name.lower() not in fields:
-                    sandbox.add_custom_field(obj.name, package_field.describe())
-            self.client(name).describe(obj.name, refresh=True)
 
     def close(self) -> None:
         for client in self._clients.values():
