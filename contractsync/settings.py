@@ -299,11 +299,12 @@ def _check_database_url(name: str, value: SecretStr | None) -> None:
 def _describe(error: ValidationError, path: Path | None) -> str:
     first = error.errors()[0]
     name = ".".join(str(part) for part in first["loc"]) or "settings"
-    where = f"{ENV_PREFIX}{name.upper()}" + (f" or {path}" if path else "")
+    where = f"{ENV_PREFIX}{name.upper().replace('.', '__')}" + (f" or {path}" if path else "")
     if first["type"] == "extra_forbidden":
         known = ", ".join(Settings.model_fields)
         return f"Unknown setting '{name}' (in {where}). Known settings: {known}."
-    return f"Setting '{name}' (from {where}) is invalid: {first['msg']}."
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"Setting '{name}' (from {where}) is invalid: {message}."
 
 
 def settings_reference() -> str:

@@ -23,6 +23,7 @@ from ._audit import audit_app
 from ._contracts import contracts_app
 from ._engine import workflows_app
 from ._extraction import eval_app, extract
+from ._orgs import orgs_add, orgs_remove
 from ._state import CliState, state
 from ._sync import dlq_app, mapping_app, orgs_app, sync_app
 
@@ -43,6 +44,8 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(orgs_app, name="orgs")
+orgs_app.command("add")(orgs_add)
+orgs_app.command("remove")(orgs_remove)
 app.add_typer(eval_app, name="eval")
 config_app = typer.Typer(help="Settings: where they come from and what they are.")
 app.add_typer(config_app, name="config")
@@ -135,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 failure, 2 usage or configuration)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    # Until the settings say where the log file is, records go nowhere rather than to the
+    # terminal through logging's last-resort handler.
+    configure_logging(log_file=None, level="WARNING", debug=debug)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     command = typer.main.get_command(app)
     ctx_state: CliState | None = None

@@ -14,6 +14,7 @@ from contractsync.durable import durable_engine, finish_recovered_workflows
 from contractsync.errors import MappingError, PermanentSyncError, SyncError
 from contractsync.mapping import check_mapping
 from contractsync.sync import (
+    OrgRegistry,
     Plan,
     choose_channel,
     contracts_for,
@@ -213,7 +214,7 @@ def mapping_check(
 def orgs_list(ctx: typer.Context) -> None:
     """The configured orgs (the local sandbox org when none is)."""
     cli = state(ctx)
-    registry = org_registry(cli.app())
+    registry = OrgRegistry(cli.settings)
     table = Table(title="orgs")
     for column in ("org", "flow", "login", "mapping", "routing"):
         table.add_column(column)
@@ -231,8 +232,11 @@ def orgs_list(ctx: typer.Context) -> None:
 def orgs_test(ctx: typer.Context, org: Annotated[str, typer.Argument()]) -> None:
     """Log in to an org and read its API usage."""
     cli = state(ctx)
-    client = org_registry(cli.app()).client(org)
-    limits = client.fetch_limits().get("DailyApiRequests", {})
+    registry = OrgRegistry(cli.settings)
+    try:
+        limits = registry.client(org).fetch_limits().get("DailyApiRequests", {})
+    finally:
+        registry.close()
     cli.console.print(
         f"Org '{org}' answers: API usage {limits.get('Max', 0) - limits.get('Remaining', 0)}"
         f"/{limits.get('Max', '?')} today."
