@@ -57,8 +57,17 @@ def test_an_org_without_its_secret_is_reported_with_the_variable_to_set(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(
-        ["orgs", "add", "amer", "--flow", "client_credentials"]
-        + ["--login-url", "https://x", "--client-id", "c"]
+        [
+            "orgs",
+            "add",
+            "amer",
+            "--flow",
+            "client_credentials",
+            "--login-url",
+            "https://x",
+            "--client-id",
+            "c",
+        ]
     )
     capsys.readouterr()
     assert main(["orgs", "list"]) == 2
