@@ -1,17 +1,22 @@
 """The ASGI application: URL layout of a Salesforce org plus the sandbox-only admin API.
 
-Every ``/services/data/vNN.N/`` call passes the same gate a real org applies: session check
-(401 ``INVALID_SESSION_ID``), fault injection, API allocation (403 ``REQUEST_LIMIT_EXCEEDED``),
-then the resource; the response carries ``Sforce-Limit-Info`` (salesforce-api.md 2.5, 4.6).
-Admin endpoints live under ``/__sandbox__/`` so no real client can hit them by accident.
+Every request first passes the edge's size check (414/431 over 16 KB of URI and headers,
+``_payload``). Every ``/services/data/vNN.N/`` call then passes the same gate a real org
+applies: session check (401 ``INVALID_SESSION_ID``), body size (400 ``JSON_PARSER_ERROR``
+over 50 MB), fault injection (latency, 503, concurrency 403, hung requests), API allocation
+(403 ``REQUEST_LIMIT_EXCEEDED``), then the resource; the response carries
+``Sforce-Limit-Info`` (salesforce-api.md 2.5, 4.6). Admin endpoints live under
+``/__sandbox__/`` so no real client can hit them by accident.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -22,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import _bulk_ingest, _payload
 from ._api import ApiRequest, ApiResponse, parse_json
 from ._auth import (
     OAuthError,
@@ -39,6 +45,7 @@ from ._faults import FaultInjector, FaultPlan
 from ._limits import ApiUsage
 from ._metadata_soap import metadata_endpoint
 from ._org import Org
+from ._payload import AsgiApp, EdgeLimits, Receive, body_too_large, read_body
 from ._rest import OLDEST_VERSION, RestApi, endpoint_family, versions
 from ._schema import SchemaError
 
@@ -48,6 +55,8 @@ _LOG = logging.getLogger("contractsync.sandbox")
 _ALL_METHODS = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"]
 _VERSION = re.compile(r"^v(\d{2}\.\d)$")
 _JSON = "application/json;charset=UTF-8"
+# 12.1: a REST request times out after 10 minutes; a hung request gives up then at the latest.
+_HANG_LIMIT_S = 600.0
 
 
 @dataclass(slots=True)
@@ -117,36 +126,29 @@ class _Handlers:
             user_id = self.state.sessions.user_for(token)
         except SalesforceError as error:
             return _error(error)
-        body = await request.body()
+        rest_segments = tuple(segments[1:])
+        limit, too_large = _body_limit(
+            request.method.upper(), rest_segments, request.headers.get("content-type", "")
+        )
+        body, size = await read_body(request.receive, limit)
+        if body is None:
+            return _error(too_large(size))
         delay = self.state.faults.delay_seconds()
         if delay:
             await asyncio.sleep(delay)
-        rest_segments = tuple(segments[1:])
         family = endpoint_family(rest_segments)
         # Collections and Bulk jobs lock per record, not per request (3.2).
         per_record = family in ("composite", "bulk")
         fault = self.state.faults.draw(family, exclude=("lock",) if per_record else ())
         now = self.state.org.now()
-        if fault == "unavailable":
-            return _error(
-                SalesforceError.of(
-                    503, "SERVER_UNAVAILABLE", "Server unavailable", with_fields=False
-                )
-            )
-        if fault == "concurrent":
-            return _error(
-                SalesforceError.of(
-                    403,
-                    "REQUEST_LIMIT_EXCEEDED",
-                    "ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
-                    with_fields=False,
-                )
-            )
+        refusal = await self._refusal(fault, request)
+        if refusal is not None:
+            return _error(refusal)
         try:
-            self.state.usage.count_call(now)
+            used = self.state.usage.count_call(now)
         except SalesforceError as error:
             return _error(error, {"Sforce-Limit-Info": self.state.usage.header(now)})
-        limit_header = {"Sforce-Limit-Info": self.state.usage.header(now)}
+        limit_header = {"Sforce-Limit-Info": self.state.usage.header(now, used)}
         if fault == "lock":
             target = rest_segments[2] if len(rest_segments) > 2 else ""
             return _error(
@@ -171,20 +173,51 @@ class _Handlers:
         answer = self.state.rest.dispatch(api_request)
         if fault == "unknown_after_commit":
             # 3.2: the write above committed; the client only sees the failure.
-            return _error(
-                SalesforceError.of(
-                    500,
-                    "UNKNOWN_EXCEPTION",
-                    "An unexpected error occurred. Please include this ErrorId if you contact"
-                    f" support: {self.state.faults.error_id()}",
-                    with_fields=False,
-                ),
-                limit_header,
-            )
+            return _error(self._unknown_exception(), limit_header)
         return _render(answer, limit_header, pretty=request.headers.get("x-prettyprint") == "1")
+
+    async def _refusal(self, fault: str | None, request: Request) -> SalesforceError | None:
+        """The error a drawn fault answers before the call runs (None: the call runs)."""
+        if fault == "hang":
+            # 12.2: the request never answers; the client's timeout ends it (or the server
+            # stopping). Nothing ran, so retrying is safe.
+            with self.state.faults.holding():
+                await _until_disconnected(request.receive, _HANG_LIMIT_S)
+            return SalesforceError.of(
+                503, "SERVER_UNAVAILABLE", "Server unavailable", with_fields=False
+            )
+        if fault == "unavailable":
+            return SalesforceError.of(
+                503, "SERVER_UNAVAILABLE", "Server unavailable", with_fields=False
+            )
+        if fault == "concurrent":
+            return SalesforceError.of(
+                403,
+                "REQUEST_LIMIT_EXCEEDED",
+                "ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
+                with_fields=False,
+            )
+        return None
+
+    def _unknown_exception(self) -> SalesforceError:
+        return SalesforceError.of(
+            500,
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred. Please include this ErrorId if you contact"
+            f" support: {self.state.faults.error_id()}",
+            with_fields=False,
+        )
 
     async def token(self, request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        # The "auth" fault family: token requests fail, stall or hang like any other call.
+        delay = self.state.faults.delay_seconds()
+        if delay:
+            await asyncio.sleep(delay)
+        fault = self.state.faults.draw("auth", exclude=("lock",))
+        refusal = await self._refusal(fault, request)
+        if refusal is not None:
+            return _error(refusal)
         try:
             body = token_grant(
                 self.state.org,
@@ -195,6 +228,8 @@ class _Handlers:
             )
         except OAuthError as refused:
             return _json_response(refused.status, refused.body())
+        if fault == "unknown_after_commit":
+            return _error(self._unknown_exception())
         return _json_response(200, body)
 
     async def soap(self, request: Request) -> Response:
@@ -262,18 +297,39 @@ class _Handlers:
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
         _LOG.exception("sandbox org failed on %s %s", request.method, request.url.path)
-        return _error(
-            SalesforceError.of(
-                500,
-                "UNKNOWN_EXCEPTION",
-                "An unexpected error occurred. Please include this ErrorId if you contact"
-                f" support: {self.state.faults.error_id()}",
-                with_fields=False,
-            )
+        return _error(self._unknown_exception())
+
+
+def _body_limit(
+    method: str, segments: tuple[str, ...], content_type: str
+) -> tuple[int, Callable[[int], SalesforceError]]:
+    """The most bytes a REST request's body may have, and the refusal of a bigger one."""
+    if method == "PUT" and segments[:2] == ("jobs", "ingest") and segments[3:] == ("batches",):
+        return _bulk_ingest.MAX_UPLOAD_BASE64_BYTES, _bulk_ingest.upload_too_large
+    if segments[:1] == ("sobjects",) and content_type.lower().startswith("multipart/form-data"):
+        content_version = len(segments) > 1 and segments[1].lower() == "contentversion"
+        multipart_limit = (
+            _payload.MAX_MULTIPART_CONTENT_VERSION_BYTES
+            if content_version
+            else _payload.MAX_MULTIPART_BYTES
         )
+        return multipart_limit, lambda _size: body_too_large(multipart_limit)
+    json_limit = _payload.MAX_JSON_BODY_BYTES
+    return json_limit, lambda _size: body_too_large(json_limit)
 
 
-def build_app(state: AppState) -> Starlette:
+async def _until_disconnected(receive: Receive, limit_s: float) -> None:
+    """Wait until the client goes away (or the server stops), at most ``limit_s``."""
+
+    async def disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(disconnect(), timeout=limit_s)
+
+
+def build_app(state: AppState) -> AsgiApp:
     """The org's ASGI app."""
     handlers = _Handlers(state)
     routes = [
@@ -286,7 +342,7 @@ def build_app(state: AppState) -> Starlette:
         Route("/services/Soap/m/{rest:path}", metadata_endpoint(state), methods=["POST"]),
         Route("/__sandbox__/{rest:path}", handlers.admin, methods=_ALL_METHODS),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         exception_handlers={
             404: handlers.not_found_handler,
@@ -294,6 +350,7 @@ def build_app(state: AppState) -> Starlette:
             500: handlers.server_error,
         },
     )
+    return EdgeLimits(app)
 
 
 def _render(answer: ApiResponse, headers: dict[str, str], *, pretty: bool) -> Response:
@@ -312,7 +369,9 @@ async def _admin(state: AppState, request: Request) -> Response:
     body = await request.body()
     if parts == ["faults"]:
         if method == "GET":
-            return _json_response(200, state.faults.plan.to_json())
+            return _json_response(
+                200, state.faults.plan.to_json() | {"hanging": state.faults.hanging}
+            )
         if method == "PUT":
             data = parse_json(body)
             plan = FaultPlan.parse(data["spec"]) if "spec" in data else FaultPlan.from_json(data)

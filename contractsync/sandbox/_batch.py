@@ -25,7 +25,7 @@ _URL = re.compile(r"^v(\d+\.\d)(/.*)?$")
 _HALTED = {"errorCode": "BATCH_PROCESSING_HALTED", "message": "Batch processing halted per request"}
 
 Dispatch = Callable[[ApiRequest], ApiResponse]
-CountCall = Callable[[], None]
+CountCall = Callable[[], object]
 
 
 def handle_batch(req: ApiRequest, dispatch: Dispatch, count_call: CountCall) -> ApiResponse:

@@ -27,7 +27,13 @@ from ._org import Org
 from ._sobjects import method_not_allowed
 from ._values import format_datetime
 
-__all__ = ["BulkIngest", "enum_error"]
+__all__ = [
+    "MAX_UPLOAD_BASE64_BYTES",
+    "BulkIngest",
+    "base64_size",
+    "enum_error",
+    "upload_too_large",
+]
 
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 # 5.1: 150 MB once Salesforce has base64-encoded the upload, about 100 MB of raw CSV.
@@ -40,6 +46,22 @@ _RESULTS = {
     "unprocessedRecords": "unprocessed",
 }
 _CSV = "text/csv"
+
+
+def base64_size(raw_size: int) -> int:
+    """Bytes of ``raw_size`` bytes once base64-encoded: what Salesforce measures (5.3)."""
+    return 4 * -(-raw_size // 3)
+
+
+def upload_too_large(raw_size: int) -> SalesforceError:
+    """The refusal of a job upload over the 150 MB (base64) limit."""
+    return SalesforceError.of(
+        400,
+        "CLIENTINPUTERROR",
+        f"The upload is {base64_size(raw_size)} bytes once base64-encoded; the limit is"
+        f" {MAX_UPLOAD_BASE64_BYTES} (150 MB). Split the data into several jobs.",
+        with_fields=False,
+    )
 
 
 def enum_error(enum_name: str, value: object) -> SalesforceError:
@@ -161,15 +183,8 @@ class BulkIngest:
                 f"Job {job.id} already has its data; upload once per job and create another"
                 " job for more rows"
             )
-        encoded = 4 * -(-len(req.body) // 3)
-        if encoded > MAX_UPLOAD_BASE64_BYTES:
-            raise SalesforceError.of(
-                400,
-                "CLIENTINPUTERROR",
-                f"The upload is {encoded} bytes once base64-encoded; the limit is"
-                f" {MAX_UPLOAD_BASE64_BYTES} (150 MB). Split the data into several jobs.",
-                with_fields=False,
-            )
+        if base64_size(len(req.body)) > MAX_UPLOAD_BASE64_BYTES:
+            raise upload_too_large(len(req.body))
         if not req.body.strip():
             raise SalesforceError.of(
                 400, "CLIENTINPUTERROR", "The upload has no CSV data", with_fields=False

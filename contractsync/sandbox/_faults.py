@@ -2,8 +2,14 @@
 
 Real orgs answer 503 ``SERVER_UNAVAILABLE``, ``UNABLE_TO_LOCK_ROW``, concurrency
 ``REQUEST_LIMIT_EXCEEDED`` and 500 ``UNKNOWN_EXCEPTION`` after a write committed
-(salesforce-api.md 3.2, 12.2). A plan names a rate per endpoint family; draws come from a
-seeded generator, so the same plan and the same request sequence fail the same way.
+(salesforce-api.md 3.2, 12.2), and sometimes do not answer at all. A plan names a rate per
+endpoint family; draws come from a seeded generator, so the same plan and the same request
+sequence fail the same way.
+
+Faults: ``unavailable`` (503), ``lock`` (``UNABLE_TO_LOCK_ROW``; per record in collections and
+Bulk), ``concurrent`` (403 concurrency ``REQUEST_LIMIT_EXCEEDED``), ``unknown_after_commit``
+(the call runs and commits, then 500 ``UNKNOWN_EXCEPTION``) and ``hang`` (the call never
+runs and never answers: the client's timeout ends it; stopping the server releases it).
 
 Spec syntax (CLI ``--faults``): comma-separated ``seed=N``, ``latency=MS``, ``jitter=MS`` and
 ``FAMILY:FAULT=RATE`` items, e.g. ``seed=7,rest:unavailable=0.1,composite:lock=0.05``.
@@ -11,16 +17,17 @@ Spec syntax (CLI ``--faults``): comma-separated ``seed=N``, ``latency=MS``, ``ji
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["FAMILIES", "FAULTS", "FaultInjector", "FaultPlan", "FaultRule"]
 
 FAMILIES = ("auth", "describe", "rest", "query", "composite", "bulk", "limits", "*")
-FAULTS = ("unavailable", "lock", "concurrent", "unknown_after_commit")
+FAULTS = ("unavailable", "lock", "concurrent", "unknown_after_commit", "hang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,24 @@ class FaultInjector:
 
     def __init__(self, plan: FaultPlan | None = None) -> None:
         self._lock = threading.Lock()
+        self._hanging = 0
         self.configure(plan or FaultPlan())
+
+    @property
+    def hanging(self) -> int:
+        """How many requests the ``hang`` fault holds right now."""
+        return self._hanging
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Count a request as hung while the block runs."""
+        with self._lock:
+            self._hanging += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._hanging -= 1
 
     @property
     def plan(self) -> FaultPlan:

@@ -3,8 +3,10 @@
 Salesforce counts REST calls against a rolling 24-hour allocation (salesforce-api.md 4.6,
 12.1): one per request, one per composite or collections call, nothing for OAuth token
 requests or the versions list. When it is spent every call gets 403
-``REQUEST_LIMIT_EXCEEDED`` until usage falls back. The sandbox keeps a 24-hour window that
-starts at the first counted call and resets when it ends (or on demand).
+``REQUEST_LIMIT_EXCEEDED`` until calls made more than 24 hours ago fall out of the window
+(3.2: "resume when ... shows headroom (rolling 24 h)"). The sandbox counts calls in
+one-minute buckets, so usage drains a minute at a time, 24 hours after it was spent;
+``reset()`` forgets all usage at once (the admin endpoint ``POST /__sandbox__/limits/reset``).
 """
 
 from __future__ import annotations
@@ -15,34 +17,31 @@ from typing import Any
 from ._errors import SalesforceError
 from ._store import Store
 
-__all__ = ["ApiUsage"]
+__all__ = ["API_REQUESTS", "ApiUsage"]
 
-_WINDOW = dt.timedelta(hours=24)
+API_REQUESTS = "DailyApiRequests"
+_WINDOW_MINUTES = 24 * 60
+
+
+def _minute(now: dt.datetime) -> int:
+    return int(now.timestamp()) // 60
 
 
 class ApiUsage:
-    """Counter of API calls in the current 24-hour window, persisted in the store."""
+    """Daily allocations (API calls, Bulk batches, ...) over a rolling 24-hour window,
+    persisted in the store."""
 
     def __init__(self, store: Store, daily_limit: int) -> None:
         self._store = store
         self.daily_limit = daily_limit
 
-    def _state(self, now: dt.datetime) -> tuple[int, dt.datetime]:
-        saved = self._store.get_meta("api_usage")
-        if saved is None:
-            return 0, now
-        start = dt.datetime.fromisoformat(saved["window_start"])
-        if now - start >= _WINDOW:
-            return 0, now
-        return int(saved["used"]), start
-
     def used(self, now: dt.datetime) -> int:
-        return self._state(now)[0]
+        return self.allocation_used(API_REQUESTS, now)
 
-    def count_call(self, now: dt.datetime) -> None:
-        """Count one call, or refuse it when the allocation is spent."""
+    def count_call(self, now: dt.datetime) -> int:
+        """Count one call, or refuse it when the allocation is spent; returns the usage."""
         with self._store.atomic():
-            used, start = self._state(now)
+            used = self.used(now)
             if used >= self.daily_limit:
                 raise SalesforceError.of(
                     403,
@@ -50,32 +49,25 @@ class ApiUsage:
                     "TotalRequests Limit exceeded.",
                     with_fields=False,
                 )
-            self._store.set_meta("api_usage", {"used": used + 1, "window_start": start.isoformat()})
+            self._store.add_usage(API_REQUESTS, _minute(now), 1)
+        return used + 1
 
     def reset(self) -> None:
-        self._store.set_meta("api_usage", None)
-        for key in self._store.meta_keys("allocation:"):
-            self._store.drop_meta(key)
+        """Forget all usage: a fresh allocation from now on."""
+        self._store.clear_usage()
 
     def count_allocation(self, name: str, amount: int, now: dt.datetime) -> None:
         """Spend ``amount`` of a daily allocation other than API calls (5.3: Bulk batches,
         Bulk 2.0 query jobs), in the same rolling window."""
-        with self._store.atomic():
-            used = self.allocation_used(name, now)
-            _used, start = self._state(now)
-            self._store.set_meta(
-                f"allocation:{name}", {"used": used + amount, "window_start": start.isoformat()}
-            )
+        self._store.add_usage(name, _minute(now), amount)
 
     def allocation_used(self, name: str, now: dt.datetime) -> int:
-        saved = self._store.get_meta(f"allocation:{name}")
-        if saved is None or now - dt.datetime.fromisoformat(saved["window_start"]) >= _WINDOW:
-            return 0
-        return int(saved["used"])
+        """What ``name`` spent in the 24 hours before ``now``."""
+        return self._store.usage_since(name, _minute(now) - _WINDOW_MINUTES + 1)
 
-    def header(self, now: dt.datetime) -> str:
+    def header(self, now: dt.datetime, used: int | None = None) -> str:
         """``Sforce-Limit-Info`` value, as simple-salesforce parses it (2.5)."""
-        return f"api-usage={self.used(now)}/{self.daily_limit}"
+        return f"api-usage={self.used(now) if used is None else used}/{self.daily_limit}"
 
     def limits(self, now: dt.datetime) -> dict[str, Any]:
         """The ``/limits`` resource (2.6): Max and Remaining per allocation."""

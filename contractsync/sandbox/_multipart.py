@@ -18,9 +18,9 @@ from typing import Any
 from ._api import ApiRequest
 from ._errors import SalesforceError
 
-__all__ = ["MAX_MULTIPART_BYTES", "from_multipart", "is_multipart"]
+__all__ = ["from_multipart", "is_multipart"]
 
-MAX_MULTIPART_BYTES = 2 * 1024**3  # 8.2: 2 GB for ContentVersion
+# Size limits of multipart uploads are enforced while the body is read (_payload).
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 _NAME = re.compile(r'\bname="([^"]*)"', re.IGNORECASE)
 

@@ -75,8 +75,11 @@ def endpoint_family(segments: tuple[str, ...]) -> str:
 class RestApi:
     """The REST resources of one org."""
 
-    def __init__(self, org: Org, usage: ApiUsage, faults: FaultInjector) -> None:
+    def __init__(
+        self, org: Org, usage: ApiUsage, faults: FaultInjector, *, instance_url: str = ""
+    ) -> None:
         self.org = org
+        self.instance_url = instance_url
         self.usage = usage
         self.faults = faults
         self.cursors = QueryCursors()
@@ -96,7 +99,10 @@ class RestApi:
         if not req.segments:
             if req.method != "GET":
                 raise method_not_allowed(req.method, "GET,HEAD")
-            return ApiResponse(200, self._resources(req.version))
+            resources = self._resources(req.version)
+            # 2.1: the map also names the caller's identity URL (jsforce's identity() reads it).
+            identity = f"{self.instance_url}/id/{self.org.identity.org_id}/{req.user_id}"
+            return ApiResponse(200, resources | {"identity": identity})
         head = req.segments[0]
         if head == "sobjects":
             return self._sobjects(req)

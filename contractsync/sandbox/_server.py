@@ -7,13 +7,15 @@ serves plain HTTP. Port 0 picks a free port. State lives in the SQLite file give
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import signal
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -58,7 +60,13 @@ class SandboxInfo:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn, minus the wait for TLS close_notify from clients that already went away."""
+    """uvicorn, adjusted for a server that tests start and stop many times.
+
+    Shutdown aborts open connections instead of waiting for them: TLS clients that already
+    went away never send close_notify, and a request held by the ``hang`` fault only ends
+    when its connection does. SIGTERM and SIGINT stop the server and let ``serve_forever``
+    return normally (uvicorn would re-raise the signal and skip closing the store).
+    """
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for connection in list(self.server_state.connections):
@@ -66,6 +74,19 @@ class _Server(uvicorn.Server):
             if transport is not None:
                 transport.abort()
         await super().shutdown(sockets=sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        stops = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
 
 
 def _utc_now() -> dt.datetime:
@@ -239,7 +260,7 @@ class SandboxOrg:
             sessions=sessions,
             usage=usage,
             faults=faults,
-            rest=RestApi(org, usage, faults),
+            rest=RestApi(org, usage, faults, instance_url=instance_url),
             instance_url=instance_url,
             api_version=self._api_version,
         )
@@ -258,6 +279,9 @@ class SandboxOrg:
             http="h11",
             ws="none",
             access_log=False,
+            # Parse requests whose URI and headers exceed Salesforce's 16 KB, so that the
+            # app answers 414/431 as an org does instead of h11's bare 400 (_payload).
+            h11_max_incomplete_event_size=1024 * 1024,
             **ssl,
         )
         self._server = _Server(config)
@@ -322,11 +346,16 @@ class SandboxOrg:
             plan = FaultPlan.parse(plan)
         self._running_state().faults.configure(plan)
 
+    def api_usage(self) -> int:
+        """API calls counted against the daily allocation in the last 24 hours."""
+        state = self._running_state()
+        return state.usage.used(state.org.now())
+
     def set_daily_api_limit(self, limit: int) -> None:
         self._running_state().usage.daily_limit = limit
 
     def reset_api_usage(self) -> None:
-        """Start a new 24-hour API allocation window now."""
+        """Forget the API calls (and Bulk allocations) spent in the last 24 hours."""
         self._running_state().usage.reset()
 
     def published_events(

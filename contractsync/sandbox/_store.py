@@ -51,6 +51,12 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_publish_id ON events (publish_id);
+CREATE TABLE IF NOT EXISTS usage (
+    allocation TEXT NOT NULL,
+    minute INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (allocation, minute)
+);
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY,
     user_id TEXT NOT NULL,
@@ -300,6 +306,32 @@ class Store:
             value = start if current is None else int(current) + 1
             self.set_meta(f"seq:{name}", value)
             return value
+
+    # -- usage of daily allocations -------------------------------------------------------
+    def add_usage(self, allocation: str, minute: int, amount: int) -> None:
+        """Count ``amount`` against ``allocation`` in the bucket of ``minute`` (epoch minutes)."""
+        with self.lock:
+            self._conn.execute(
+                "INSERT INTO usage (allocation, minute, used) VALUES (?, ?, ?)"
+                " ON CONFLICT (allocation, minute) DO UPDATE SET used = used + excluded.used",
+                (allocation, minute, amount),
+            )
+
+    def usage_since(self, allocation: str, first_minute: int) -> int:
+        """What ``allocation`` spent from ``first_minute`` on; older buckets are dropped."""
+        with self.lock:
+            self._conn.execute(
+                "DELETE FROM usage WHERE allocation = ? AND minute < ?",
+                (allocation, first_minute),
+            )
+            row = self._conn.execute(
+                "SELECT SUM(used) FROM usage WHERE allocation = ?", (allocation,)
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def clear_usage(self) -> None:
+        with self.lock:
+            self._conn.execute("DELETE FROM usage")
 
     # -- sessions --------------------------------------------------------------------------
     def add_session(self, token: str, user_id: str, now: str) -> None:

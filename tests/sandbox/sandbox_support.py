@@ -29,7 +29,8 @@ class Api:
     ) -> requests.Response:
         headers = kw.pop("headers", {})
         headers.setdefault("Authorization", f"Bearer {token or self.info.access_token}")
-        return self.session.request(method, self.url(path), headers=headers, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return self.session.request(method, self.url(path), headers=headers, **kw)
 
 
 class FakeClock:

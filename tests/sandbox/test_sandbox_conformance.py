@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -261,8 +262,12 @@ def test_login_flows(org: SandboxOrg, rsa_key: tuple[str, str]) -> None:
         pytest.param(
             {"iss": "someone"}, "invalid_client_id", "client identifier invalid", id="issuer"
         ),
+        pytest.param(
+            {"sub": "nobody@example.com"}, "invalid_grant", "user hasn't approved this consumer",
+            id="subject",
+        ),
     ],
-)
+)  # fmt: skip
 def test_jwt_claims_are_checked(  # noqa: PLR0917 - pytest passes parameters positionally
     org: SandboxOrg,
     api: Api,
@@ -285,6 +290,45 @@ def test_jwt_claims_are_checked(  # noqa: PLR0917 - pytest passes parameters pos
     )
     assert response.status_code == 400
     assert response.json() == {"error": error, "error_description": description}
+
+
+def test_jwt_signed_by_an_unregistered_key_is_refused(org: SandboxOrg, api: Api) -> None:
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    payload = {"iss": org.info.client_id, "sub": org.info.username,
+               "aud": "https://login.salesforce.com",
+               "exp": int(dt.datetime.now(dt.UTC).timestamp()) + 180}  # fmt: skip
+    response = api.session.post(
+        api.url("/services/oauth2/token"),
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": jwt.encode(payload, stranger, algorithm="RS256"),
+        },
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_grant", "error_description": "invalid assertion"}
+
+
+def test_query_all_follows_next_records_url_across_pages(org: SandboxOrg) -> None:
+    sf = direct(org)
+    for start in (0, 200, 400):
+        created = sf.restful(
+            "composite/sobjects",
+            method="POST",
+            json={"records": [{"attributes": {"type": "Account"}, "Name": f"QA {i:03d}"}
+                              for i in range(start, min(start + 200, 450))]},
+        )  # fmt: skip
+        assert all(r["success"] for r in created)
+    before = sf.api_usage["api-usage"].used
+    rows = sf.query_all(
+        "SELECT Name FROM Account WHERE Name LIKE 'QA %' ORDER BY Name",
+        headers={"Sforce-Query-Options": "batchSize=200"},
+    )
+    assert rows["totalSize"] == 450
+    assert rows["done"] is True
+    assert [r["Name"] for r in rows["records"]] == [f"QA {i:03d}" for i in range(450)]
+    # Three pages, three API calls: the query and two nextRecordsUrl follow-ups.
+    assert sf.api_usage["api-usage"].used - before == 3
 
 
 def test_soap_login_refused_from_v65(api: Api) -> None:
@@ -396,34 +440,73 @@ def test_plain_http_mode() -> None:
         assert response.status_code == 200
 
 
-def test_cli_prints_connection_json() -> None:
-    code = "from contractsync.sandbox._cli import sandbox_app; sandbox_app()"
-    with subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--json", "--http"], stdout=subprocess.PIPE, text=True
-    ) as process:
-        assert process.stdout is not None
-        try:
-            info = json.loads(process.stdout.readline())
-        except BaseException:
-            process.kill()
-            raise
-        assert set(info) >= {
-            "instance_url",
-            "access_token",
-            "client_id",
-            "ca_bundle",
-            "org_id",
-            "user_id",
-        }
-        response = requests.get(
-            info["instance_url"] + "/services/data/v62.0/limits",
-            headers={"Authorization": f"Bearer {info['access_token']}"},
-            timeout=10,
-        )
-        assert response.status_code == 200
-        process.terminate()
+_SERVE = "from contractsync.cli import run; run()"  # the `contractsync` console script
+_INFO_KEYS = {
+    "instance_url", "login_url", "api_version", "access_token", "username", "password",
+    "client_id", "client_secret", "ca_bundle", "org_id", "user_id",
+}  # fmt: skip
+
+
+def _serve(data: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _SERVE, "sandbox", "serve", "--json", "--data", str(data), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=data.parent,
+    )
+
+
+def _first_line(process: subprocess.Popen[str]) -> dict[str, str]:
+    assert process.stdout is not None
+    try:
+        return dict(json.loads(process.stdout.readline()))
+    except BaseException:
+        process.kill()
         process.wait(timeout=10)
-        process.stdout.close()
+        raise
+
+
+def _terminate(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=20)
+    return process.returncode, err
+
+
+def test_cli_serve_json_sigterm_and_restart(tmp_path: Path) -> None:
+    data = tmp_path / "org.sqlite"
+    first = _serve(data, "--daily-api-limit", "500", "--api-version", "60.0")
+    info = _first_line(first)
+    try:
+        assert set(info) == _INFO_KEYS
+        assert info["instance_url"].startswith("https://")
+        assert info["api_version"] == "60.0"
+        assert Path(info["ca_bundle"]).is_file()
+        with sandbox_requests_session(sandbox.SandboxInfo(**info)) as session:
+            sf = Salesforce(
+                username=info["username"], password=info["password"],
+                consumer_key=info["client_id"], consumer_secret=info["client_secret"],
+                session=session, version="60.0",
+            )  # fmt: skip
+            record = sf.Account.create({"Name": "Survives restarts"})["id"]
+            assert sf.limits()["DailyApiRequests"]["Max"] == 500
+    finally:
+        code, err = _terminate(first)
+    assert (code, err) == (0, "")
+    second = _serve(data)
+    again = _first_line(second)
+    try:
+        assert again["ca_bundle"] == info["ca_bundle"]
+        assert again["access_token"] == info["access_token"]
+        with sandbox_requests_session(sandbox.SandboxInfo(**again)) as session:
+            sf = Salesforce(
+                instance_url=again["instance_url"], session_id=again["access_token"],
+                session=session,
+            )  # fmt: skip
+            assert sf.Account.get(record)["Name"] == "Survives restarts"
+    finally:
+        code, err = _terminate(second)
+    assert (code, err) == (0, "")
 
 
 def test_pytest_plugin_fixture(
@@ -435,3 +518,6 @@ def test_pytest_plugin_fixture(
         session=sandbox_session,
     )
     assert sf.describe() is not None
+    assert set(sandbox_org.to_json()) == _INFO_KEYS
+    me = sf.query(f"SELECT Username FROM User WHERE Id = '{sandbox_org.user_id}'")["records"]
+    assert [row["Username"] for row in me] == [sandbox_org.username]

@@ -40,6 +40,8 @@ def test_resource_map_and_limit_header(api: Api) -> None:
     response = api.call("GET", "")
     assert response.status_code == 200
     assert response.json()["sobjects"] == "/services/data/v59.0/sobjects"
+    info = api.info
+    assert response.json()["identity"] == f"{info.instance_url}/id/{info.org_id}/{info.user_id}"
     assert response.headers["Content-Type"] == "application/json;charset=UTF-8"
     used, total = response.headers["Sforce-Limit-Info"].removeprefix("api-usage=").split("/")
     assert int(used) >= 1
@@ -672,3 +674,11 @@ def test_query_errors(api: Api) -> None:
     response = api.call("GET", "query/", params={"q": "SELECT Id FROM Nope__c"})
     assert response.status_code == 400
     assert response.json()[0]["errorCode"] == "INVALID_TYPE"
+
+
+def test_retrieve_by_external_id_that_matches_nothing_is_404(api: Api) -> None:
+    response = api.call("GET", f"sobjects/Account/Ext_Id__c/{unique('NONE')}")
+    assert response.status_code == 404
+    assert response.json() == [
+        {"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}
+    ]
