@@ -33,6 +33,8 @@ _AMENDS = re.compile(
     r"(?:agreement|contract|license|licence|lease))",
     re.IGNORECASE,
 )
+# "The Parties may amend the terms and conditions of this Agreement" amends nothing yet.
+_ITSELF = re.compile(r"\b(?:this|these|such)\b", re.IGNORECASE)
 _RESTATED = re.compile(r"amended\s+and\s+restated", re.IGNORECASE)
 _DATED = re.compile(rf"\s*(?:,\s*)?(?:\([^)]*\)\s*)?(?:,\s*)?(?:dated|effective|entered\s+into)"
                     rf"\s+(?:as\s+of\s+)?(?:on\s+)?(?P<date>{DATE})", re.IGNORECASE)  # fmt: skip
@@ -57,7 +59,9 @@ def recognise_amendment(text: ContractText, candidates: list[Candidate]) -> Amen
     """
     head = text.text[:_HEAD]
     title = _TITLE.search(head)
-    amends_match = title or _AMENDS.search(head)
+    amends_match = title or next(
+        (m for m in _AMENDS.finditer(head) if not _ITSELF.search(m["amends"])), None
+    )
     if amends_match is None or _RESTATED.search(head[: amends_match.end() + 40]):
         return None
     amends = re.sub(r"\s+", " ", amends_match["amends"]).strip()
@@ -71,11 +75,13 @@ def recognise_amendment(text: ContractText, candidates: list[Candidate]) -> Amen
     if own_date == amended_date:
         own_date = None
     line = head[max(0, head.rfind("\n", 0, amends_match.start()) + 1) : amends_match.end()]
+    parties = next((c.value for c in candidates if c.field == "parties"), ())
     return AmendmentInfo(
         title=re.sub(r"\s+", " ", line).strip() or amends,
         amends=amends,
         amended_agreement_date=amended_date,
         effective_date=own_date,
+        parties=tuple(parties),
     )
 
 

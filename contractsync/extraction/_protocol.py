@@ -8,6 +8,7 @@ from datetime import date
 from typing import Protocol, runtime_checkable
 
 from contractsync.documents import DocumentText
+from contractsync.model import Party
 
 from ._candidate import Candidate
 
@@ -31,12 +32,17 @@ class Extractor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class AmendmentInfo:
-    """What an amendment document says about itself: its title and what it amends."""
+    """What an amendment document says about itself: its title, what it amends, and who.
+
+    ``parties`` are the parties the amendment names; they are not a change it makes, but
+    they help find the agreement it amends.
+    """
 
     title: str
     amends: str | None = None
     amended_agreement_date: date | None = None
     effective_date: date | None = None
+    parties: tuple[Party, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

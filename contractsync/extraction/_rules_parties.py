@@ -112,6 +112,10 @@ def parties(text: ContractText) -> list[Candidate]:
         end = stop.start() if stop else min(len(head), start + _REGION)
         region = head[start:end]
         found, region_end = _with_defined_terms(region)
+        if len(found) == 1 and (last := _last_party(region, region_end, found[0])) is not None:
+            # "… ("VerticalNet"), and LeadersOnline, Inc. a Delaware corporation …": the last
+            # party's defined term lies past the end of the opening paragraph's region.
+            found, region_end = [*found, last], len(region)
         if len(found) >= 2:
             return [_candidate(text, found, connector.start(), start + region_end, "defined_terms")]
         if listed_fallback is None:
@@ -119,7 +123,47 @@ def parties(text: ContractText) -> list[Candidate]:
             if len(listed) >= 2:
                 high = start + min(len(region), 300)
                 listed_fallback = _candidate(text, listed, connector.start(), high, "title_list")
-    return [listed_fallback] if listed_fallback is not None else []
+    if listed_fallback is not None:
+        return [listed_fallback]
+    return _labelled(text)
+
+
+# Labelled parties, common in contracts translated from Chinese: a "Party A" label (with
+# an optional role in brackets), a colon, the name, then its address; the same for B.
+_PARTY_LABEL = re.compile(
+    r"\bParty\s+(?P<letter>[AB])\s*(?:\([^)]{1,40}\))?\s*[:\uff1a]\s*"
+    r"(?P<name>[^\n:\uff1a]{2,150})"
+)
+_LABEL_END = re.compile(r"\s+(?:Address|Add|Legal\s+Representative|Tel|Fax|Registered)\b|\s{3,}")
+
+
+def _labelled(text: ContractText) -> list[Candidate]:
+    names: dict[str, tuple[str, int, int]] = {}
+    for match in _PARTY_LABEL.finditer(text.head):
+        if match["letter"] in names:
+            continue
+        raw = match["name"]
+        end = _LABEL_END.search(raw)
+        name = _name(raw[: end.start()] if end else raw)
+        if name is not None:
+            names[match["letter"]] = (name, match.start(), match.end())
+    if set(names) != {"A", "B"}:
+        return []
+    low = min(start for _, start, _ in names.values())
+    high = max(end for _, _, end in names.values())
+    found = [Party(name=names[letter][0]) for letter in "AB"]
+    return [_candidate(text, found, low, high, "party_labels")]
+
+
+def _last_party(region: str, after: int, first: Party) -> Party | None:
+    """The party joined by ``and`` right after the first one's defined term, if any."""
+    joined = re.match(r"[\s,;]*(?:and|&)\s+", region[after : after + 40], re.IGNORECASE)
+    if joined is None:
+        return None
+    name = _name(region[after + joined.end() : after + joined.end() + 200])
+    if name is None or name == first.name:
+        return None
+    return Party(name=name)
 
 
 def _candidate(text: ContractText, found: list[Party], low: int, high: int, rule: str) -> Candidate:
@@ -171,7 +215,10 @@ def _sentence_end(text: str, position: int) -> int:
     """Where the sentence running at ``position`` ends, skipping ``Inc.``-style stops."""
     for match in _FULL_STOP.finditer(text, position):
         word = re.search(r"([A-Za-z]+)$", text[max(0, match.start() - 12) : match.start()])
-        if word is None or word.group(1).casefold() not in _ABBREVIATIONS:
+        # Initials and abbreviations ("J. Walter", "P.O. Box", "Inc.") end no sentence.
+        if word is None or not (
+            len(word.group(1)) == 1 or word.group(1).casefold() in _ABBREVIATIONS
+        ):
             return match.start()
     return len(text)
 
