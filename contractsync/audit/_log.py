@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -73,29 +73,48 @@ class AuditLog:
     def record(self, connection: Connection, entry: JournalEntry) -> None:
         self.append(connection, entry)
 
+    def record_many(self, connection: Connection, entries: Sequence[JournalEntry]) -> None:
+        self.append_many(connection, entries)
+
     def append(self, connection: Connection, entry: JournalEntry) -> AuditEntry:
         """Append ``entry`` in the caller's transaction, chained to the newest entry."""
+        return self.append_many(connection, [entry])[0]
+
+    def append_many(
+        self, connection: Connection, entries: Sequence[JournalEntry]
+    ) -> list[AuditEntry]:
+        """Append ``entries`` in order in the caller's transaction, each chained to the one
+        before: the head is locked, read and moved once, the rows inserted in one statement."""
+        if not entries:
+            return []
         head = connection.execute(
             sa.select(t.audit_head.c.seq, t.audit_head.c.hash)
             .where(t.audit_head.c.id == 1)
             .with_for_update()
         ).one()
-        row: dict[str, Any] = {
-            "seq": head.seq + 1,
-            "at": self.clock().astimezone(UTC),
-            "actor": entry.actor,
-            "action": entry.action,
-            "entity_type": entry.entity_type,
-            "entity_key": entry.entity_key,
-            "prev_hash": head.hash,
-        }
-        details_json = canonical_json(dict(entry.details))
-        digest = entry_hash(**row, details_json=details_json)
-        connection.execute(t.audit_log.insert().values(**row, details=details_json, hash=digest))
+        seq, prev_hash = int(head.seq), str(head.hash)
+        rows: list[dict[str, Any]] = []
+        appended: list[AuditEntry] = []
+        for entry in entries:
+            seq += 1
+            row: dict[str, Any] = {
+                "seq": seq,
+                "at": self.clock().astimezone(UTC),
+                "actor": entry.actor,
+                "action": entry.action,
+                "entity_type": entry.entity_type,
+                "entity_key": entry.entity_key,
+                "prev_hash": prev_hash,
+            }
+            details_json = canonical_json(dict(entry.details))
+            prev_hash = entry_hash(**row, details_json=details_json)
+            rows.append({**row, "details": details_json, "hash": prev_hash})
+            appended.append(AuditEntry(**row, details=dict(entry.details), hash=prev_hash))
+        connection.execute(t.audit_log.insert(), rows)
         connection.execute(
-            t.audit_head.update().where(t.audit_head.c.id == 1).values(seq=row["seq"], hash=digest)
+            t.audit_head.update().where(t.audit_head.c.id == 1).values(seq=seq, hash=prev_hash)
         )
-        return AuditEntry(**row, details=dict(entry.details), hash=digest)
+        return appended
 
     def entries(
         self, *, entity_key: str | None = None, after_seq: int = 0, limit: int | None = None

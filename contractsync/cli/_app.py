@@ -23,7 +23,9 @@ from ._audit import audit_app
 from ._contracts import contracts_app
 from ._engine import workflows_app
 from ._extraction import eval_app, extract
+from ._import import import_contracts
 from ._orgs import orgs_add, orgs_remove
+from ._reconcile import inbound_app, reconcile
 from ._state import CliState, state
 from ._sync import dlq_app, mapping_app, orgs_app, sync_app
 
@@ -40,10 +42,13 @@ app.add_typer(contracts_app, name="contracts")
 app.add_typer(audit_app, name="audit")
 app.add_typer(workflows_app, name="workflows")
 app.command("extract")(extract)
+app.command("import")(import_contracts)
 app.add_typer(sync_app, name="sync")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(orgs_app, name="orgs")
+app.command("reconcile")(reconcile)
+app.add_typer(inbound_app, name="inbound")
 orgs_app.command("add")(orgs_add)
 orgs_app.command("remove")(orgs_remove)
 app.add_typer(eval_app, name="eval")

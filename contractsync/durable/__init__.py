@@ -9,9 +9,11 @@ from ._engine import (
     finish_recovered_workflows,
     recent_workflows,
 )
+from ._locks import ProcessLock
 
 __all__ = [
     "APP_NAME",
+    "ProcessLock",
     "WorkflowSummary",
     "durable_engine",
     "engine_app",

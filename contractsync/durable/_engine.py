@@ -4,12 +4,23 @@ DBOS is process-global by design: one engine per process, launched after every w
 and configured instance is registered, so that workflows interrupted by a crash are found
 and resumed at launch. Embedded default: a SQLite system database in the data folder.
 Scale-out: PostgreSQL, shared by any number of worker processes.
+
+Each engine is its own DBOS executor, alive while it holds a lock named after it. DBOS
+resumes at launch only the pending workflows of the launching executor, so with one shared
+id ("local") a process starting would take over the workflows another live process is
+running, and both would deliver them. Instead every engine has a fresh id, and at launch
+resumes the pending workflows of executors whose lock is free: processes that died. An
+engine leaving normally first finishes the workflows it took from the shared queues, so
+no other process waits for work nobody runs.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,13 +35,15 @@ from contractsync.context import App
 from contractsync.errors import ConfigurationError
 from contractsync.settings import Settings
 
+from ._locks import ProcessLock
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "contractsync"
 
 
-def engine_config(settings: Settings) -> DBOSConfig:
-    """The DBOS configuration for these settings."""
+def engine_config(settings: Settings, *, executor_id: str | None = None) -> DBOSConfig:
+    """The DBOS configuration for these settings (and this process's executor id)."""
     url = make_url(settings.engine_url)
     if url.get_backend_name() == "sqlite":
         if url.database:
@@ -43,12 +56,15 @@ def engine_config(settings: Settings) -> DBOSConfig:
             f"The durable engine cannot use '{url.get_backend_name()}'. Set "
             "CONTRACTSYNC_SYSTEM_DATABASE_URL to sqlite:///path or postgresql://user@host/db."
         )
-    return {
+    config: DBOSConfig = {
         "name": APP_NAME,
         "system_database_url": url.render_as_string(hide_password=False),
         "log_level": settings.log_level,
         "console_log_level": settings.log_level,
     }
+    if executor_id is not None:
+        config["executor_id"] = executor_id
+    return config
 
 
 _serving: App | None = None
@@ -66,16 +82,58 @@ def durable_engine(app: App) -> Iterator[datetime]:
         raise RuntimeError("the durable engine is already running in this process")
     _serving = app
     _follow_stderr()
+    executor = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    alive = ProcessLock(app.settings.engine_url, _liveness_lock(executor))
+    alive.acquire()
     try:
-        DBOS(config=engine_config(app.settings))
+        DBOS(config=engine_config(app.settings, executor_id=executor))
         launched_at = datetime.now(UTC)
         DBOS.launch()
         try:
+            _resume_abandoned_workflows(app.settings.engine_url, executor)
             yield launched_at
+            _finish_taken_workflows(executor)
         finally:
             DBOS.destroy()
     finally:
+        alive.release()
         _serving = None
+
+
+def _liveness_lock(executor: str) -> str:
+    return f"contractsync.executor:{executor}"
+
+
+def _resume_abandoned_workflows(url: str, executor: str) -> None:
+    """Put the pending workflows of dead executors (their lock is free) back on their queues.
+
+    Includes "local", the id of engines from before executors had their own ids.
+    """
+    pending = DBOS.list_workflows(status="PENDING", load_input=False, load_output=False)
+    others = sorted({s.executor_id for s in pending if s.executor_id and s.executor_id != executor})
+    for other in others:
+        probe = ProcessLock(url, _liveness_lock(other))
+        if not probe.acquire(wait=False):
+            continue  # alive: its workflows are running
+        try:
+            log.info("resuming the workflows of a stopped executor executor=%s", other)
+            # DBOS's own launch-time recovery, for another executor's id (no public name).
+            DBOS._recover_pending_workflows([other])
+        finally:
+            probe.release()
+
+
+def _finish_taken_workflows(executor: str) -> None:
+    """Wait for the workflows this process is running (some may be other processes' work,
+    taken from a shared queue): leaving them would strand whoever waits for their result."""
+    while running := DBOS.list_workflows(
+        status="PENDING", executor_id=executor, load_input=False, load_output=False
+    ):
+        for status in running:
+            try:
+                DBOS.retrieve_workflow(status.workflow_id).get_result()
+            except Exception:  # noqa: BLE001 - its outcome is recorded; we only wait for it
+                log.debug("taken workflow ended in error workflow=%s", status.workflow_id)
 
 
 def _follow_stderr() -> None:

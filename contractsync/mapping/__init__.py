@@ -3,12 +3,15 @@
 from ._check import MappingProblem, check_mapping
 from ._desired import DesiredRecord, ParentRef, desired_records, field_value, render
 from ._spec import (
+    REVERSIBLE_TRANSFORMS,
     FieldRule,
+    InboundPolicy,
     Mapping,
     ObjectMapping,
     Reference,
     UserLookup,
     default_mapping_path,
+    inbound_paths,
     load_mapping,
     parse_mapping,
 )
@@ -16,9 +19,11 @@ from ._transforms import NotRepresentable, plain_value, to_salesforce
 from ._view import ContractView, contract_view, resolve
 
 __all__ = [
+    "REVERSIBLE_TRANSFORMS",
     "ContractView",
     "DesiredRecord",
     "FieldRule",
+    "InboundPolicy",
     "Mapping",
     "MappingProblem",
     "NotRepresentable",
@@ -31,6 +36,7 @@ __all__ = [
     "default_mapping_path",
     "desired_records",
     "field_value",
+    "inbound_paths",
     "load_mapping",
     "parse_mapping",
     "plain_value",

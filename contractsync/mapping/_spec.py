@@ -18,11 +18,34 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
 from contractsync.errors import MappingError
+from contractsync.model import OwnerRole, field_dictionary
 
 Transform = Literal[
     "date", "datetime", "months", "days", "amount", "currency", "text", "upper", "lower",
     "boolean", "integer", "number", "join",
 ]  # fmt: skip
+
+InboundPolicy = Literal["salesforce-wins", "contractsync-wins", "newest-wins", "manual"]
+"""Who wins when a field changes in Salesforce (see
+docs/decisions/0005-inbound-conflicts-and-echo-detection.md)."""
+
+REVERSIBLE_TRANSFORMS = frozenset(
+    {"date", "months", "days", "boolean", "integer", "amount", "number"}
+)
+"""Transforms whose Salesforce value can be turned back into the canonical value."""
+
+_INBOUND_PLAIN = ("title", "status", "contract_type", "region", "business_unit")
+_INBOUND_TYPES = frozenset(
+    {"date", "expiration", "duration", "boolean", "integer", "enum", "money"}
+)
+
+
+def inbound_paths() -> frozenset[str]:
+    """Contract view paths a Salesforce value can be written back to."""
+    tracked = {spec.name for spec in field_dictionary().fields if spec.type in _INBOUND_TYPES}
+    owners = {f"owners.{role.value}.email" for role in OwnerRole}
+    return frozenset({*_INBOUND_PLAIN, *tracked, *owners})
+
 
 TEMPLATE_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 _API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -52,12 +75,28 @@ class FieldRule(_Strict):
     """Time zone a date becomes a datetime in (``transform: datetime``)."""
     separator: str = "; "
     """For ``transform: join`` of a list."""
+    inbound: InboundPolicy | None = None
+    """Changes made to this field in Salesforce flow back to the contract, by this policy.
+    Only for a plain ``from:`` path of a canonical field (or ``owners.<role>.email``)."""
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
         given = [name for name in ("source", "template") if getattr(self, name) is not None]
         if len(given) > 1:
             raise ValueError("give one of 'from', 'template' or 'value', not several")
+        if self.inbound is not None:
+            if self.source is None:
+                raise ValueError("'inbound' needs a plain 'from:' path to write the value back to")
+            if self.source not in inbound_paths():
+                raise ValueError(
+                    f"'inbound' cannot write back to '{self.source}'; use one of: "
+                    + ", ".join(sorted(inbound_paths()))
+                )
+            if self.transform is not None and self.transform not in REVERSIBLE_TRANSFORMS:
+                raise ValueError(
+                    f"'inbound' cannot undo 'transform: {self.transform}'; use one of: "
+                    + ", ".join(sorted(REVERSIBLE_TRANSFORMS))
+                )
         return self
 
     def paths(self) -> list[str]:
@@ -88,6 +127,14 @@ class UserLookup(_Strict):
 
     role: Literal["account_manager", "legal", "finance", "operations"]
     match_on: Literal["Email", "FederationIdentifier", "Username"] = "Email"
+    inbound: InboundPolicy | None = None
+    """A new owner set in Salesforce becomes the contract's owner in this role (by email)."""
+
+    @model_validator(mode="after")
+    def _reversible(self) -> Self:
+        if self.inbound is not None and self.match_on != "Email":
+            raise ValueError("'inbound' on an owner needs 'match_on: Email'")
+        return self
 
 
 RemovalPolicy = Literal["keep", "delete", "deactivate"]
@@ -122,7 +169,18 @@ class ObjectMapping(_Strict):
             raise ValueError("on_remove: deactivate needs the 'deactivate' field values")
         if self.external_id in self.fields:
             raise ValueError(f"'{self.external_id}' is the external ID; it is set from 'key'")
+        if self.for_each and self.inbound_fields():
+            raise ValueError("'inbound' is for records of the contract itself, not 'for_each'")
         return self
+
+    def inbound_fields(self) -> dict[str, InboundPolicy]:
+        """Salesforce field (``Owner`` for the owner lookup) → its inbound policy."""
+        found: dict[str, InboundPolicy] = {
+            name: rule.inbound for name, rule in self.fields.items() if rule.inbound is not None
+        }
+        if self.owner is not None and self.owner.inbound is not None:
+            found["Owner"] = self.owner.inbound
+        return found
 
     @property
     def parents(self) -> list[str]:

@@ -5,6 +5,7 @@ from . import _tables as tables
 from ._contracts import ContractRepository, ContractVersion, StoredContract, WriteResult
 from ._database import Database, parse_database_url
 from ._documents import DocumentRepository, StoredDocument
+from ._inbound import APPLIED, DISMISSED, InboundRepository, PendingChange, Watermark
 from ._journal import Clock, Journal, JournalEntry, utc_now
 from ._json import canonical_json
 from ._sync_state import (
@@ -19,8 +20,10 @@ from ._sync_state import (
 )
 
 __all__ = [
+    "APPLIED",
     "DELIVERED",
     "DISCARDED",
+    "DISMISSED",
     "OPEN",
     "Clock",
     "ConfirmedRecord",
@@ -30,12 +33,15 @@ __all__ = [
     "DeadLetter",
     "DeadLetterRepository",
     "DocumentRepository",
+    "InboundRepository",
     "Journal",
     "JournalEntry",
+    "PendingChange",
     "StoredContract",
     "StoredDocument",
     "SyncRunRepository",
     "SyncStateRepository",
+    "Watermark",
     "WriteResult",
     "canonical_json",
     "parse_database_url",

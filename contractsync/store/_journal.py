@@ -6,7 +6,7 @@ calls a ``Journal`` that the application wires in, and refuses to write without 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -28,6 +28,10 @@ class JournalEntry:
 class Journal(Protocol):
     def record(self, connection: Connection, entry: JournalEntry) -> None:
         """Append ``entry`` inside the caller's transaction (so both commit or neither)."""
+
+    def record_many(self, connection: Connection, entries: Sequence[JournalEntry]) -> None:
+        """Append ``entries`` in order inside the caller's transaction (one write per batch,
+        not per entry: a sync confirms thousands of records at once)."""
 
 
 Clock = Callable[[], datetime]

@@ -67,22 +67,41 @@ class SyncStateRepository:
         self.clock = clock
 
     def confirmed(
-        self, org: str, *, contract_keys: Collection[str] | None = None
+        self,
+        org: str,
+        *,
+        contract_keys: Collection[str] | None = None,
+        identities: Collection[tuple[str, str]] | None = None,
     ) -> dict[tuple[str, str], ConfirmedRecord]:
-        """Confirmed records of ``org`` (for some contracts), keyed by (sObject, key)."""
+        """Confirmed records of ``org``, keyed by (sObject, key): all of them, or those of
+        some contracts and those with some (sObject, key) identities."""
         query = sa.select(t.sync_state).where(t.sync_state.c.org == org)
         found: dict[tuple[str, str], ConfirmedRecord] = {}
         with self.database.read() as connection:
-            if contract_keys is None:
+            if contract_keys is None and identities is None:
                 rows = list(connection.execute(query))
             else:
                 rows = []
-                keys = sorted(contract_keys)
+                keys = sorted(contract_keys or ())
                 for start in range(0, len(keys), 500):  # stay under bind-parameter limits
                     chunk = keys[start : start + 500]
                     rows.extend(
                         connection.execute(query.where(t.sync_state.c.contract_key.in_(chunk)))
                     )
+                by_sobject: dict[str, list[str]] = {}
+                for sobject, external_key in sorted(identities or ()):
+                    by_sobject.setdefault(sobject, []).append(external_key)
+                for sobject, external_keys in by_sobject.items():
+                    for start in range(0, len(external_keys), 500):
+                        chunk = external_keys[start : start + 500]
+                        rows.extend(
+                            connection.execute(
+                                query.where(
+                                    t.sync_state.c.sobject == sobject,
+                                    t.sync_state.c.external_key.in_(chunk),
+                                )
+                            )
+                        )
         for row in rows:
             record = ConfirmedRecord(**row._mapping)
             found[(record.sobject, record.external_key)] = record
@@ -95,9 +114,11 @@ class SyncStateRepository:
         *,
         actor: str,
         run_id: str,
+        audit_prefix: str = "sync",
     ) -> None:
         """Record successful writes; each row needs sobject, external_key, object_name,
-        contract_key, sf_id, fingerprint, snapshot, active and ``action`` (for the audit)."""
+        contract_key, sf_id, fingerprint, snapshot, active and ``action`` (audited as
+        ``<audit_prefix>.<action>``: ``sync.created``, ``reconcile.restored``)."""
         now = self.clock()
         with self.database.write() as connection:
             upsert_rows(
@@ -113,12 +134,12 @@ class SyncStateRepository:
                 ],
                 key=("org", "sobject", "external_key"),
             )
-            for record in records:
-                self.journal.record(
-                    connection,
+            self.journal.record_many(
+                connection,
+                [
                     JournalEntry(
                         actor=actor,
-                        action=f"sync.{record['action']}",
+                        action=f"{audit_prefix}.{record['action']}",
                         entity_type="record",
                         entity_key=record["contract_key"],
                         details={
@@ -128,20 +149,65 @@ class SyncStateRepository:
                             "sf_id": record["sf_id"],
                             "run": run_id,
                         },
-                    ),
-                )
-            # A record that finally went through closes its dead letter.
-            for record in records:
-                connection.execute(
-                    t.dead_letters.update()
-                    .where(
-                        t.dead_letters.c.org == org,
-                        t.dead_letters.c.sobject == record["sobject"],
-                        t.dead_letters.c.external_key == record["external_key"],
-                        t.dead_letters.c.status == OPEN,
                     )
-                    .values(status=DELIVERED, updated_at=now, resolved_by=actor)
+                    for record in records
+                ],
+            )
+            # A record that finally went through closes its dead letter.
+            delivered: dict[str, list[str]] = {}
+            for record in records:
+                delivered.setdefault(record["sobject"], []).append(record["external_key"])
+            for sobject, keys in delivered.items():
+                for start in range(0, len(keys), 500):  # stay under bind-parameter limits
+                    connection.execute(
+                        t.dead_letters.update()
+                        .where(
+                            t.dead_letters.c.org == org,
+                            t.dead_letters.c.sobject == sobject,
+                            t.dead_letters.c.external_key.in_(keys[start : start + 500]),
+                            t.dead_letters.c.status == OPEN,
+                        )
+                        .values(status=DELIVERED, updated_at=now, resolved_by=actor)
+                    )
+
+    def amend(
+        self,
+        org: str,
+        record: ConfirmedRecord,
+        *,
+        snapshot: Mapping[str, Any],
+        fingerprint: str,
+        actor: str,
+        action: str,
+        details: Mapping[str, Any],
+    ) -> None:
+        """Replace a confirmed record's snapshot with what the org is now known to hold
+        (a value accepted or applied from Salesforce), audited as ``action``."""
+        with self.database.write() as connection:
+            connection.execute(
+                t.sync_state.update()
+                .where(
+                    t.sync_state.c.org == org,
+                    t.sync_state.c.sobject == record.sobject,
+                    t.sync_state.c.external_key == record.external_key,
                 )
+                .values(snapshot=dict(snapshot), fingerprint=fingerprint, confirmed_at=self.clock())
+            )
+            self.journal.record(
+                connection,
+                JournalEntry(
+                    actor=actor,
+                    action=action,
+                    entity_type="record",
+                    entity_key=record.contract_key,
+                    details={
+                        "org": org,
+                        "sobject": record.sobject,
+                        "key": record.external_key,
+                        **details,
+                    },
+                ),
+            )
 
 
 class DeadLetterRepository:

@@ -156,3 +156,37 @@ sync_runs = sa.Table(
     sa.Column("summary", JSONDocument, nullable=False),
 )
 """One row per sync run of one org: when, and what it did."""
+
+sync_watermarks = sa.Table(
+    "sync_watermarks",
+    metadata,
+    sa.Column("org", sa.String(64), primary_key=True),
+    sa.Column("sobject", sa.String(80), primary_key=True),
+    sa.Column("watermark", UTCDateTime, nullable=False),
+    sa.Column("seen", JSONDocument, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+"""How far inbound sync has read each object of each org: the newest SystemModstamp seen,
+and the ``Id@SystemModstamp`` changes already handled inside the overlap window."""
+
+pending_changes = sa.Table(
+    "pending_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("org", sa.String(64), nullable=False),
+    sa.Column("sobject", sa.String(80), nullable=False),
+    sa.Column("external_key", sa.String(255), nullable=False),
+    sa.Column("contract_key", sa.String(80), nullable=False, index=True),
+    sa.Column("field", sa.String(80), nullable=False),
+    sa.Column("path", sa.String(120), nullable=True),
+    sa.Column("sides", JSONDocument, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=True),
+    sa.Column("policy", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("resolved_at", UTCDateTime, nullable=True),
+    sa.Column("resolved_by", sa.String(255), nullable=True),
+)
+"""Changes made in Salesforce that wait for a person: a ``manual`` field, or a change the
+contract could not take (an illegal status move). ``sides`` holds both values."""

@@ -1,6 +1,11 @@
-"""Delivering canonical contracts into Salesforce orgs: plan, diff, durable delivery."""
+"""Delivering canonical contracts into Salesforce orgs: plan, diff, durable delivery, and
+the way back: drift reconciliation and inbound sync with conflict policies."""
 
+from ._backmap import WriteBack, canonical_value, with_value, write_backs
+from ._conflict import Decision, ReconcilePolicy, inbound_decision, reconcile_decision
 from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
+from ._drift import FieldDrift, record_drift, same_value
+from ._inbound import InboundChange, InboundReport, poll_inbound
 from ._items import RemovalItem, WriteItem, plan_items
 from ._orgs import SANDBOX_ORG, OrgRegistry
 from ._plan import (
@@ -14,33 +19,54 @@ from ._plan import (
     choose_channel,
     plan_sync,
 )
+from ._reconcile import DELETED, DriftFinding, ReconcileReport, RecordDrift, detect_drift, reconcile
 from ._run import contracts_for, org_registry, plan_org, routed, run_key
 from ._workflow import org_queue, start_sync
 
 __all__ = [
     "BULK_THRESHOLD",
+    "DELETED",
     "SANDBOX_ORG",
     "Action",
     "Channel",
     "ChunkOutcome",
+    "Decision",
+    "DriftFinding",
     "FieldChange",
+    "FieldDrift",
+    "InboundChange",
+    "InboundReport",
     "OrgRegistry",
     "Plan",
     "PlannedRemoval",
     "PlannedWrite",
+    "ReconcilePolicy",
+    "ReconcileReport",
+    "RecordDrift",
     "RemovalItem",
+    "WriteBack",
     "WriteItem",
+    "canonical_value",
     "choose_channel",
     "contracts_for",
     "deliver_chunk",
     "deliver_removals",
+    "detect_drift",
+    "inbound_decision",
     "org_queue",
     "org_registry",
     "owner_ids",
     "plan_items",
     "plan_org",
     "plan_sync",
+    "poll_inbound",
+    "reconcile",
+    "reconcile_decision",
+    "record_drift",
     "routed",
     "run_key",
+    "same_value",
     "start_sync",
+    "with_value",
+    "write_backs",
 ]

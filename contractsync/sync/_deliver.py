@@ -75,19 +75,25 @@ def deliver_chunk(
         if bulk
         else _upsert(client, sobject, key_field, bodies)
     )
+    # Every planned creation moves on, not only those the org says it created just now: a
+    # write retried after it committed, or re-run after a crash, finds the record there in
+    # its creation state (Draft), and the org answers "updated".
     second = [
         (item["key"], _second_body(item, owners))
         for item, result in zip(items, results, strict=True)
-        if result.success and result.created and _second_body(item, owners)
+        if result.success and item["action"] == "create" and _second_body(item, owners)
     ]
     if second:
+        created = {result.key for result in results if result.created}
         by_key = {r.key: r for r in _upsert(client, sobject, key_field, second)}
         results = [
             by_key.get(result.key, result) if result.success else result for result in results
         ]
         # The record exists even if moving it on failed: keep the created flag for the count.
         results = [
-            RecordResult(r.key, r.sf_id, r.success, True, r.errors) if r.key in by_key else r
+            RecordResult(r.key, r.sf_id, r.success, r.key in created, r.errors)
+            if r.key in by_key
+            else r
             for r in results
         ]
     for item, result in zip(items, results, strict=True):
@@ -137,7 +143,9 @@ def _upsert_bulk(
     and a job that failed as a whole (a bad CSV) falls back to collections entirely."""
     try:
         results = client.upsert_bulk(sobject, key_field, bodies)
-    except PermanentSyncError as failed:
+    except (PermanentSyncError, RecordRejected) as failed:
+        # RecordRejected: a job call refused with a 400, e.g. an upload retried after it
+        # went through (INVALIDJOBSTATE): the job is no use, its records are not wrong.
         log.warning("bulk job failed; sending by collections org=%s error=%s", client.name, failed)
         return _upsert(client, sobject, key_field, bodies)
     retry = [

@@ -56,6 +56,12 @@ def plan_org(
     ]
     keys = [item.contract.contract_key for item in stored]
     confirmed = app.sync_state.confirmed(org, contract_keys=keys)
+    # A record several contracts share (their Account) is confirmed under the contract that
+    # delivered it. If that one is not in this selection, find the record by identity, or
+    # it would be planned as new and written again.
+    unseen = {record.identity for record in desired} - confirmed.keys()
+    if unseen:
+        confirmed.update(app.sync_state.confirmed(org, identities=unseen))
     return plan_sync(org, desired, confirmed, mapping=mapping, contract_keys=keys)
 
 
