@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,12 @@ def test_a_missing_or_broken_mapping_file_is_named(tmp_path: Path) -> None:
     broken.write_text("objects: [\n", encoding="utf-8")
     with pytest.raises(MappingError, match="is not valid YAML"):
         load_mapping(broken)
+
+
+def test_a_contract_without_an_account_is_not_delivered_yet(
+    make_contract: Callable[..., Contract],
+) -> None:
+    records = desired_records(
+        make_contract("NO-ACCOUNT"), load_mapping(default_mapping_path()), today=TODAY
+    )
+    assert records == []
