@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from contractsync.durable import durable_engine, finish_recovered_workflows
@@ -20,6 +21,7 @@ from contractsync.sync import (
     contracts_for,
     org_registry,
     plan_org,
+    quarantine_message,
     start_sync,
 )
 
@@ -67,7 +69,7 @@ def sync(
             plan = plan_org(app, registry, name, stored, today=today)
             _print_plan(cli, name, plan, bulk_threshold=registry.settings_for(name).bulk_threshold)
         return
-    failures = 0
+    failures = quarantined = 0
     with durable_engine(app) as launched_at:
         finish_recovered_workflows(launched_at=launched_at)
         for name in orgs:
@@ -76,15 +78,41 @@ def sync(
                     f"Mapping of org '{name}' does not fit the org: {problem}. "
                     f"See all problems with: contractsync mapping check --org {name}"
                 )
-            summary = start_sync(name, contract, today=today, actor=app.actor)
+            summary = _sync_with_progress(cli, name, contract, today=today, actor=app.actor)
             if not summary.get("already_done"):
                 delivered = summary["delivered"]
                 failures += delivered["dead_letters"] + delivered["deferred"]
+                quarantined += len(summary.get("quarantined", []))
             _print_summary(cli, name, summary)
     if failures:
         raise SyncError(
             f"{failures} record(s) were not delivered; see them with: contractsync dlq list"
         )
+    if quarantined:
+        raise SyncError(
+            f"{quarantined} field(s) were quarantined: the records went without them. Fix the "
+            "org or the mapping, then sync again: contractsync mapping check"
+        )
+
+
+def _sync_with_progress(
+    cli: Any, org: str, contract: list[str] | None, *, today: Any, actor: str
+) -> dict[str, Any]:
+    """Run one org's sync with a progress bar of the records it has handled."""
+    with Progress(
+        TextColumn(f"[bold]{org}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=cli.console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("records", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return start_sync(org, contract, today=today, actor=actor, on_progress=advance)
 
 
 @sync_app.command("status")
@@ -94,10 +122,13 @@ def sync_status(ctx: typer.Context) -> None:
     app = cli.app()
     registry = org_registry(app)
     table = Table(title="orgs")
-    for column in ("org", "flow", "API usage", "open dead letters", "last run", "status"):
+    columns = ("org", "flow", "API usage", "runs in progress", "open dead letters", "last run")
+    for column in (*columns, "status"):
         table.add_column(column)
     for name in registry.names():
-        runs = app.sync_runs.recent(org=name, limit=1)
+        recent = app.sync_runs.recent(org=name, limit=100)
+        runs = recent[:1]
+        in_progress = sum(1 for run in recent if run["status"] == "running")
         usage = "not contacted"
         try:
             limits = registry.client(name).fetch_limits().get("DailyApiRequests", {})
@@ -108,6 +139,7 @@ def sync_status(ctx: typer.Context) -> None:
             name,
             registry.settings_for(name).flow,
             usage,
+            str(in_progress),
             str(app.dead_letters.count_open(name)),
             f"{runs[0]['started_at']:%Y-%m-%d %H:%M}" if runs else "never",
             runs[0]["status"] if runs else "",
@@ -320,6 +352,12 @@ def _print_summary(cli: Any, org: str, summary: dict[str, Any]) -> None:
         f"{summary.get('calls', 0)} API call(s) ({summary['status']}, run {summary['run_id']}).",
         highlight=False,
     )
+    for entry in summary.get("quarantined", []):
+        cli.console.print(
+            quarantine_message(org, entry["sobject"], entry["field"], entry["reason"]),
+            highlight=False,
+            markup=False,
+        )
 
 
 def _letter_json(letter: Any) -> dict[str, Any]:

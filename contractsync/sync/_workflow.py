@@ -9,7 +9,7 @@ re-run after a crash cannot duplicate a record either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,7 @@ from ._run import contracts_for, org_registry, plan_org, run_key, summary_of
 log = logging.getLogger(__name__)
 
 CHUNK = 200
+PROGRESS_EVENT = "progress"
 RESULT_POLL_S = 0.05
 
 
@@ -59,9 +60,12 @@ def sync_org_workflow(
     planned = plan_step(org, contract_keys, today, run_id)
     owners = _owners_within_allowance(org, planned["groups"])
     failed: set[tuple[str, str]] = set()
+    quarantined: dict[str, dict[str, str]] = {}
     totals = {
         "created": 0, "updated": 0, "dead_letters": 0, "deferred": 0, "blocked": 0, "pauses": 0,
     }  # fmt: skip
+    progress = {"done": 0, "total": sum(len(items) for _, items in planned["groups"])}
+    DBOS.set_event(PROGRESS_EVENT, progress)
     for _object_name, items in planned["groups"]:
         # One pass: testing each item against the ready list would be quadratic (20,000
         # obligations in one group are 2*10^8 dict comparisons, ~25 s).
@@ -73,30 +77,48 @@ def sync_org_workflow(
         for item in blocked:
             failed.add((item["sobject"], item["key"]))
         totals["blocked"] += len(blocked)
+        progress["done"] += len(blocked)
         channel = choose_channel(len(ready), bulk_threshold=planned["bulk_threshold"])
         size = {Channel.REST: 1, Channel.COLLECTIONS: CHUNK, Channel.BULK: JOB_RECORDS}[channel]
         for start in range(0, len(ready), size):
             chunk = ready[start : start + size]
             outcome = _deliver_within_allowance(
-                org, chunk, owners, run_id, actor, bulk=channel is Channel.BULK
+                org,
+                chunk,
+                owners,
+                run_id,
+                actor,
+                quarantined=quarantined,
+                bulk=channel is Channel.BULK,
             )
+            for sobject, fields in outcome.get("quarantined", {}).items():
+                quarantined.setdefault(sobject, {}).update(fields)
             failed.update((sobject, key) for sobject, key in outcome["failed"])
             for name in ("created", "updated", "pauses"):
                 totals[name] += outcome[name]
             totals["dead_letters"] += len(outcome["dead_letters"])
             totals["deferred"] += len(outcome["deferred"])
+            progress["done"] += len(chunk)
+            DBOS.set_event(PROGRESS_EVENT, progress)
     if planned["removals"]:
         outcome = removal_step(org, planned["removals"], run_id, actor)
         totals["removed"] = outcome["updated"]
         totals["dead_letters"] += len(outcome["dead_letters"])
+    # A run that left fields out is partial: its records go again (with the fields) in the
+    # next run, which is the mapping check's to allow once the org has them back.
     status = (
         "complete"
-        if not (totals["dead_letters"] or totals["deferred"] or totals["blocked"])
+        if not (totals["dead_letters"] or totals["deferred"] or totals["blocked"] or quarantined)
         else "partial"
     )
     summary = {
         **planned["summary"],
         "delivered": totals,
+        "quarantined": [
+            {"org": org, "sobject": sobject, "field": name, "reason": reason}
+            for sobject, fields in sorted(quarantined.items())
+            for name, reason in sorted(fields.items())
+        ],
         "status": status,
         "calls": calls_step(org),
     }
@@ -111,12 +133,13 @@ def _deliver_within_allowance(
     run_id: str,
     actor: str,
     *,
+    quarantined: dict[str, dict[str, str]],
     bulk: bool,
 ) -> dict[str, Any]:
     """Deliver a chunk, pausing the workflow (durably) while the org's allowance is spent."""
     pauses = 0
     while True:
-        outcome = deliver_step(org, chunk, owners, run_id, actor, bulk)
+        outcome = deliver_step(org, chunk, owners, run_id, actor, bulk, quarantined)
         if not outcome.get("paused"):
             return {**outcome, "pauses": pauses}
         pauses += 1
@@ -166,7 +189,13 @@ def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str
 
 @DBOS.step(name="contractsync.sync_deliver")
 def deliver_step(  # noqa: PLR0917 - DBOS passes step arguments positionally on recovery
-    org: str, items: list[WriteItem], owners: dict[str, str], run_id: str, actor: str, bulk: bool
+    org: str,
+    items: list[WriteItem],
+    owners: dict[str, str],
+    run_id: str,
+    actor: str,
+    bulk: bool,
+    quarantined: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Deliver the chunk's records the org has not confirmed yet, and record the outcome.
 
@@ -183,7 +212,9 @@ def deliver_step(  # noqa: PLR0917 - DBOS passes step arguments positionally on 
         with _delivery_lock(app, org):
             confirmed = _confirmed(app, org, items)
             pending = [item for item in items if not _is_confirmed(item, confirmed)]
-            outcome = deliver_chunk(client, pending, owners, bulk=bulk)
+            outcome = deliver_chunk(
+                client, pending, owners, bulk=bulk, quarantined=quarantined or {}
+            )
             _record(app, org, outcome, run_id, actor)
     except ApiAllowanceExhausted as exhausted:
         log.warning("org paused: %s", exhausted.message)
@@ -237,9 +268,17 @@ def finish_step(run_id: str, status: str, summary: dict[str, Any]) -> None:
 
 
 def start_sync(
-    org: str, contract_keys: list[str] | None, *, today: date, actor: str
+    org: str,
+    contract_keys: list[str] | None,
+    *,
+    today: date,
+    actor: str,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run (or re-attach to) the sync of ``org`` on its queue and wait for the result."""
+    """Run (or re-attach to) the sync of ``org`` on its queue and wait for the result.
+
+    ``on_progress(done, total)`` is called with the records handled so far while it runs.
+    """
     app = engine_app()
     registry = org_registry(app)
     stored = contracts_for(app, registry, org, contract_keys)
@@ -254,10 +293,23 @@ def start_sync(
     )
     with SetWorkflowID(run_id):
         handle = queue.enqueue(sync_org_workflow, org, contract_keys, today.isoformat(), actor)
+    if on_progress is not None:
+        _follow_progress(run_id, handle, on_progress)
     # A queued workflow's handle polls the system database for the result, by default once
     # a second: every sync would take at least a second. Poll as often as the queue does.
     result: dict[str, Any] = handle.get_result(polling_interval_sec=RESULT_POLL_S)
     return {"run_id": run_id, "already_done": False, **result}
+
+
+_FINISHED = {"SUCCESS", "ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED"}
+
+
+def _follow_progress(run_id: str, handle: Any, on_progress: Callable[[int, int], None]) -> None:
+    """Report the workflow's progress events until it finishes."""
+    while handle.get_status().status not in _FINISHED:
+        progress = DBOS.get_event(run_id, PROGRESS_EVENT, timeout_seconds=0.25)
+        if progress:
+            on_progress(int(progress["done"]), int(progress["total"]))
 
 
 def _fresh_run_id(app: Any, base: str) -> str:
@@ -276,6 +328,12 @@ def _record(app: Any, org: str, outcome: ChunkOutcome, run_id: str, actor: str) 
         app.sync_state.confirm(org, outcome.confirmations, actor=actor, run_id=run_id)
     if outcome.dead_letters:
         app.dead_letters.park(org, outcome.dead_letters, actor=actor, run_id=run_id)
+    for sobject, fields in sorted(outcome.quarantined.items()):
+        log.warning(
+            "fields quarantined org=%s sobject=%s fields=%s run=%s",
+            org, sobject, ",".join(sorted(fields)), run_id,
+        )  # fmt: skip
+        app.sync_state.quarantine(org, sobject, fields, actor=actor, run_id=run_id)
 
 
 def _as_dict(outcome: ChunkOutcome) -> dict[str, Any]:
@@ -285,4 +343,5 @@ def _as_dict(outcome: ChunkOutcome) -> dict[str, Any]:
         "deferred": outcome.deferred,
         "created": outcome.created,
         "updated": outcome.updated,
+        "quarantined": outcome.quarantined,
     }

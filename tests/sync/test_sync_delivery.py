@@ -276,3 +276,17 @@ def test_a_spent_allowance_pauses_the_org_until_usage_allows(
     assert summary["status"] == "complete"
     assert summary["delivered"]["pauses"] >= 1
     assert len(client.query_all("SELECT Id FROM Contract")) == 3
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_progress_is_reported_while_a_sync_runs(sync_app: App, make_contract: MakeContract) -> None:
+    for n in range(3):
+        sync_app.contracts.create(_contract(make_contract, f"G-{n}"), actor="t", reason="new")
+    seen: list[tuple[int, int]] = []
+    with durable_engine(sync_app):
+        start_sync(
+            "test", None, today=TODAY, actor="t", on_progress=lambda d, t: seen.append((d, t))
+        )
+    assert seen
+    assert all(total == 9 for _, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
