@@ -38,7 +38,8 @@ PUBLIC = {
         "OrgRegistry", "Plan", "PlannedRemoval", "PlannedWrite", "RemovalItem", "WriteItem",
         "choose_channel", "contracts_for", "deliver_chunk", "deliver_removals", "org_queue",
         "org_registry", "owner_ids", "plan_items", "plan_org", "plan_sync", "routed", "run_key",
-        "start_sync", "DELETED", "Decision", "DriftFinding", "FieldDrift", "InboundChange",
+        "quarantine_message", "start_sync", "DELETED", "Decision", "DriftFinding", "FieldDrift",
+        "InboundChange",
         "InboundReport", "RecordDrift", "ReconcilePolicy", "ReconcileReport", "WriteBack",
         "detect_drift", "inbound_decision", "poll_inbound", "reconcile", "reconcile_decision",
         "record_drift", "same_value", "write_backs", "canonical_value", "with_value",
@@ -48,11 +49,11 @@ PUBLIC = {
     },
     "contractsync.mapping": {
         "REVERSIBLE_TRANSFORMS", "InboundPolicy", "inbound_paths", "ContractView",
-        "DesiredRecord", "FieldRule", "Mapping", "MappingProblem",
+        "DesiredRecord", "FieldRule", "Lookup", "LookupRef", "Mapping", "MappingProblem",
         "NotRepresentable", "ObjectMapping", "ParentRef", "Reference", "UserLookup",
         "check_mapping", "contract_view", "default_mapping_path", "desired_records",
         "field_value", "load_mapping", "parse_mapping", "plain_value", "render", "resolve",
-        "to_salesforce",
+        "to_salesforce", "normalize_domain", "normalize_value",
     },
     "contractsync.salesforce": {
         "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "JOB_RECORDS", "to_csv", "AccessTokenAuth",

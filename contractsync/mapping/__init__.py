@@ -2,10 +2,12 @@
 
 from ._check import MappingProblem, check_mapping
 from ._desired import DesiredRecord, ParentRef, desired_records, field_value, render
+from ._lookup import LookupRef, normalize_domain, normalize_value
 from ._spec import (
     REVERSIBLE_TRANSFORMS,
     FieldRule,
     InboundPolicy,
+    Lookup,
     Mapping,
     ObjectMapping,
     Reference,
@@ -24,6 +26,8 @@ __all__ = [
     "DesiredRecord",
     "FieldRule",
     "InboundPolicy",
+    "Lookup",
+    "LookupRef",
     "Mapping",
     "MappingProblem",
     "NotRepresentable",
@@ -38,6 +42,8 @@ __all__ = [
     "field_value",
     "inbound_paths",
     "load_mapping",
+    "normalize_domain",
+    "normalize_value",
     "parse_mapping",
     "plain_value",
     "render",

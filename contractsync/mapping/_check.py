@@ -78,6 +78,7 @@ def check_mapping(mapping: Mapping, describe: Describe, *, org: str) -> list[Map
             continue
         describes[obj.name] = described
         problems.extend(_check_object(obj, described, org=org, deploy=deploy))
+        problems.extend(_check_lookups(obj, described, describe, org=org))
     for obj in mapping.objects:
         for relationship, reference in obj.references.items():
             parent = describes.get(reference.object)
@@ -150,6 +151,7 @@ def _check_object(
         )
     set_by_mapping = {name.lower() for name in [*obj.fields, *obj.create_with, obj.external_id]}
     set_by_mapping |= {_lookup_field(described, rel) for rel in obj.references}
+    set_by_mapping |= {name.lower() for name in obj.lookups}
     if obj.owner is not None:
         set_by_mapping.add("ownerid")
     for name, found in fields.items():
@@ -168,6 +170,57 @@ def _check_object(
                     "Map it (a rule, 'create_with' or a reference), or default it in the org.",
                 )
             )
+    return problems
+
+
+def _check_lookups(
+    obj: ObjectMapping, described: dict[str, Any], describe: Describe, *, org: str
+) -> list[MappingProblem]:
+    """The target is a writable reference to the lookup's sObject, whose match fields exist
+    and can be filtered on (they go into a SOQL WHERE)."""
+    problems: list[MappingProblem] = []
+    fields = _fields(described)
+    for target, lookup in sorted(obj.lookups.items()):
+        found = fields.get(target.lower())
+        targets = {str(name).lower() for name in (found or {}).get("referenceTo") or []}
+        if found is None:
+            problem = f"field does not exist on {obj.sobject} in org '{org}'."
+            fix = "Use the reference field's API name (e.g. AccountId) or remove the lookup."
+        elif found.get("type") != "reference" or lookup.sobject.lower() not in targets:
+            problem = f"is not a lookup to {lookup.sobject}, so the lookup's Id cannot go there."
+            fix = "Point the lookup at a reference field to that sObject, or change 'sobject'."
+        elif not found.get("createable") and not found.get("updateable"):
+            problem = "can be neither created nor updated by the integration user."
+            fix = "Grant edit access in the permission set or remove the lookup."
+        else:
+            problem = ""
+        if problem:
+            problems.append(MappingProblem(obj.name, target, problem, fix))
+        looked = describe(lookup.sobject)
+        if looked is None:
+            problems.append(
+                MappingProblem(
+                    obj.name,
+                    target,
+                    f"the lookup's sObject '{lookup.sobject}' does not exist in org '{org}'.",
+                    "Fix 'sobject' in the lookup.",
+                )
+            )
+            continue
+        their_fields = _fields(looked)
+        for name in sorted(lookup.match):
+            match_field = their_fields.get(name.lower())
+            if match_field is None or not match_field.get("filterable", True):
+                state = "does not exist" if match_field is None else "cannot be filtered on"
+                problems.append(
+                    MappingProblem(
+                        obj.name,
+                        target,
+                        f"the lookup matches on {lookup.sobject}.{name}, which {state} in "
+                        f"org '{org}'.",
+                        "Match on a filterable field of that sObject (e.g. Website or Name).",
+                    )
+                )
     return problems
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from contractsync.model import Contract
 from contractsync.store import canonical_json
 
+from ._lookup import LookupRef, normalize_value
 from ._spec import TEMPLATE_FIELD, FieldRule, Mapping, ObjectMapping
 from ._transforms import NotRepresentable, plain_value, to_salesforce
 from ._view import contract_view, resolve
@@ -41,6 +42,8 @@ class DesiredRecord:
     """(User field to match, value) for OwnerId, resolved at delivery."""
     create_with: MappingABC[str, Any] = field(default_factory=dict)
     withheld: tuple[str, ...] = ()
+    lookups: MappingABC[str, LookupRef] = field(default_factory=dict)
+    """Reference field → the existing record it should point at, resolved at delivery."""
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -57,7 +60,13 @@ class DesiredRecord:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(canonical_json(self.snapshot()).encode("utf-8")).hexdigest()
+        # A lookup's Id is only known at delivery, so the snapshot cannot hold it; what the
+        # lookup asks for is fingerprinted instead (a new domain means a new lookup). Records
+        # without lookups keep the fingerprint they always had.
+        data = self.snapshot()
+        if self.lookups:
+            data["@lookups"] = {name: ref.identity() for name, ref in sorted(self.lookups.items())}
+        return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
     def body(self, *, owner_id: str | None = None) -> dict[str, Any]:
         """The JSON to upsert: fields, parent lookups by external id, and the owner."""
@@ -85,7 +94,13 @@ def desired_records(contract: Contract, mapping: Mapping, *, today: date) -> lis
             for scope in scopes
             if (record := _record(obj, scope, view.withheld, made, mapping)) is not None
         ]
-    return [record for obj in mapping.in_delivery_order() for record in made[obj.name]]
+    on_demand = mapping.created_by_lookups()
+    return [
+        record
+        for obj in mapping.in_delivery_order()
+        if obj.name not in on_demand
+        for record in made[obj.name]
+    ]
 
 
 def _record(
@@ -128,6 +143,21 @@ def _record(
         email = resolve(scope, f"owners.{obj.owner.role}.email")
         if email:
             owner = (obj.owner.match_on, str(email))
+    lookups: dict[str, LookupRef] = {}
+    for target, lookup in sorted(obj.lookups.items()):
+        values = [(name, render(template, scope)) for name, template in lookup.match.items()]
+        match = tuple(
+            (name, normalize_value(value, lookup.compare)) for name, value in values if value
+        )
+        created = made.get(lookup.create, []) if lookup.create else []
+        lookups[target] = LookupRef(
+            sobject=lookup.sobject,
+            match=match if len(match) == len(values) and all(v for _, v in match) else None,
+            compare=lookup.compare,
+            ties=lookup.ties,
+            missing=lookup.missing,
+            create=created[0] if created else None,
+        )
     return DesiredRecord(
         object_name=obj.name,
         sobject=obj.sobject,
@@ -139,6 +169,7 @@ def _record(
         owner=owner,
         create_with=MappingProxyType(dict(obj.create_with)),
         withheld=tuple(notes),
+        lookups=MappingProxyType(lookups),
     )
 
 

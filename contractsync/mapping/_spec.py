@@ -137,6 +137,52 @@ class UserLookup(_Strict):
         return self
 
 
+LookupTies = Literal["oldest", "newest", "fail"]
+"""Which record a lookup takes when several match: the oldest (CreatedDate, then Id,
+ascending), the newest (both descending), or none (the record is dead-lettered)."""
+LookupMissing = Literal["fail", "skip-field", "create"]
+"""What a lookup does when nothing matches (or the contract has no value to match): dead-
+letter the record, send it without the field, or create the ``create`` object's record."""
+
+
+class Lookup(_Strict):
+    """An existing record found by field values, e.g. ``AccountId`` by the account's domain.
+
+    Resolved at delivery, one SOQL query per lookup field and chunk; the Id found is sent
+    in the target field. ``compare: domain`` matches URLs by host (``https://www.Acme.com/``
+    is ``acme.com``); ``exact`` compares trimmed values case-insensitively, as SOQL does.
+    """
+
+    sobject: str
+    match: dict[str, str]
+    """Field of ``sobject`` → template of its value: ``{Website: "{account.domain}"}``."""
+    compare: Literal["exact", "domain"] = "exact"
+    ties: LookupTies = "fail"
+    missing: LookupMissing = "fail"
+    create: str | None = None
+    """The object mapping whose record is created and used when nothing matches
+    (``missing: create``); it is delivered only then, never on its own."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        for api_name in [self.sobject, *self.match]:
+            if not _API_NAME.match(api_name):
+                raise ValueError(f"'{api_name}' is not a Salesforce API name")
+        if not self.match:
+            raise ValueError("a lookup needs at least one 'match' field")
+        if self.compare == "domain" and len(self.match) != 1:
+            raise ValueError("'compare: domain' matches exactly one field (e.g. Website)")
+        if (self.missing == "create") != (self.create is not None):
+            raise ValueError("'missing: create' and 'create: <object mapping>' go together")
+        return self
+
+    def paths(self) -> list[str]:
+        """The view paths the match templates read."""
+        return [
+            path for template in self.match.values() for path in TEMPLATE_FIELD.findall(template)
+        ]
+
+
 RemovalPolicy = Literal["keep", "delete", "deactivate"]
 
 
@@ -152,6 +198,8 @@ class ObjectMapping(_Strict):
     when: str | None = None
     references: dict[str, Reference] = Field(default_factory=dict)
     owner: UserLookup | None = None
+    lookups: dict[str, Lookup] = Field(default_factory=dict)
+    """Reference field (``AccountId``) → how to find the existing record it points at."""
     fields: dict[str, FieldRule] = Field(default_factory=dict)
     create_with: dict[str, JsonValue] = Field(default_factory=dict)
     """Values a new record must be created with before the desired ones are applied
@@ -162,9 +210,13 @@ class ObjectMapping(_Strict):
 
     @model_validator(mode="after")
     def _names(self) -> Self:
-        for api_name in [self.sobject, self.external_id, *self.fields, *self.create_with]:
+        names = [self.sobject, self.external_id, *self.fields, *self.create_with, *self.lookups]
+        for api_name in names:
             if not _API_NAME.match(api_name):
                 raise ValueError(f"'{api_name}' is not a Salesforce API name")
+        for target in self.lookups:
+            if target in self.fields or target == self.external_id:
+                raise ValueError(f"'{target}' is set by a lookup; remove it from 'fields'")
         if self.on_remove == "deactivate" and not self.deactivate:
             raise ValueError("on_remove: deactivate needs the 'deactivate' field values")
         if self.external_id in self.fields:
@@ -184,7 +236,9 @@ class ObjectMapping(_Strict):
 
     @property
     def parents(self) -> list[str]:
-        return [reference.object for reference in self.references.values()]
+        """Object mappings delivered (or, for a lookup's ``create``, made) before this one."""
+        found = [reference.object for reference in self.references.values()]
+        return found + [lookup.create for lookup in self.lookups.values() if lookup.create]
 
 
 class Mapping(_Strict):
@@ -204,7 +258,18 @@ class Mapping(_Strict):
                 if parent not in names:
                     raise ValueError(f"'{obj.name}' references unknown object mapping '{parent}'")
         self.in_delivery_order()  # raises on a cycle
+        for name in self.created_by_lookups():
+            _check_lookup_target(self, self.object(name))
         return self
+
+    def created_by_lookups(self) -> frozenset[str]:
+        """Object mappings that are a lookup's ``create``: made only when a lookup misses."""
+        return frozenset(
+            lookup.create
+            for obj in self.objects
+            for lookup in obj.lookups.values()
+            if lookup.create is not None
+        )
 
     def object(self, name: str) -> ObjectMapping:
         for obj in self.objects:
@@ -227,6 +292,29 @@ class Mapping(_Strict):
                 placed.add(obj.name)
                 remaining.remove(obj)
         return ordered
+
+
+def _check_lookup_target(mapping: Mapping, target: ObjectMapping) -> None:
+    """A record made on demand has no run of its own: nothing may wait for it, remove it, or
+    need an owner resolved for it."""
+    for obj in mapping.objects:
+        for reference in obj.references.values():
+            if reference.object == target.name:
+                raise ValueError(
+                    f"'{obj.name}' references '{target.name}', which a lookup creates only "
+                    "when nothing matches; use the lookup there too"
+                )
+        for field_name, lookup in obj.lookups.items():
+            if lookup.create == target.name and lookup.sobject.lower() != target.sobject.lower():
+                raise ValueError(
+                    f"'{obj.name}' lookup '{field_name}' finds {lookup.sobject} but creates "
+                    f"'{target.name}', a {target.sobject}"
+                )
+    if target.for_each or target.owner is not None or target.on_remove != "keep":
+        raise ValueError(
+            f"'{target.name}' is created by a lookup: it cannot use 'for_each', 'owner' or "
+            "an 'on_remove' other than keep"
+        )
 
 
 def load_mapping(path: Path) -> Mapping:

@@ -221,6 +221,25 @@ class OrgClient:
                 found.setdefault(str(row[match_on]).lower(), str(row["Id"]))
         return found
 
+    def match_records(
+        self, sobject: str, values: Mapping[str, Sequence[str]], *, contains: bool = False
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` whose every field in ``values`` is one of its values (or,
+        ``contains``, has one of them inside: URLs are stored in many forms), oldest first
+        (CreatedDate, then Id). One query; the caller batches and decides ties."""
+        conditions = []
+        for name, options in values.items():
+            if contains:
+                likes = " OR ".join(f"{name} LIKE {_soql_like(value)}" for value in options)
+                conditions.append(f"({likes})")
+            else:
+                conditions.append(f"{name} IN ({', '.join(_soql_quote(v) for v in options)})")
+        select = ", ".join(dict.fromkeys(["Id", "CreatedDate", *values]))
+        return self.query_all(
+            f"SELECT {select} FROM {sobject} WHERE {' AND '.join(conditions)} "  # noqa: S608 - values quoted; names validated by the mapping
+            "ORDER BY CreatedDate, Id"
+        )
+
     # ---- the one call path ----
 
     def _call(
@@ -324,6 +343,12 @@ def _rest(sf: Salesforce, path: str, params: dict[str, Any] | None = None, **kwa
 def _soql_quote(value: str) -> str:
     """A SOQL string literal (backslash and quote escaped, per the SOQL reference)."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _soql_like(value: str) -> str:
+    """A ``LIKE '%value%'`` pattern, the wildcards in ``value`` itself escaped."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return "'%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%'"
 
 
 def _rest_call(path: str) -> Callable[[Salesforce], Any]:

@@ -358,6 +358,8 @@ class Schema:
                 self.add_custom_field(entry["sobject"], entry["spec"])
             elif entry["kind"] == "field_update":
                 self.replace_custom_field(entry["sobject"], entry["spec"])
+            elif entry["kind"] == "field_removal":
+                self.remove_custom_field(entry["sobject"], entry["name"])
             elif entry["kind"] == "object_update":
                 self.relabel_object(entry["sobject"], entry["label"], entry["labelPlural"])
             else:
@@ -402,6 +404,18 @@ class Schema:
             entry = {"kind": "field_update", "sobject": target.name, "spec": dict(spec)}
             self._custom_log.append(entry)
             return new_field
+
+    def remove_custom_field(self, sobject: str, name: str) -> None:
+        """Delete a custom field (Setup's Delete, or a destructive deploy); its values go
+        with it, and writes or queries naming it fail as in an org that never had it."""
+        with self._lock:
+            target = self.object(sobject)
+            old = target.field(name) if target else None
+            if target is None or old is None or not old.custom:
+                raise SchemaError(f"{sobject}.{name} is not a custom field")
+            self._put(_with_fields(target, tuple(f for f in target.fields if f is not old)))
+            entry = {"kind": "field_removal", "sobject": target.name, "name": old.name}
+            self._custom_log.append(entry)
 
     def relabel_object(self, sobject: str, label: str, label_plural: str) -> ObjectDef:
         """Change a custom object's labels (a redeploy of its ``.object`` file)."""

@@ -332,6 +332,13 @@ class SandboxOrg:
         "externalId": True, "unique": True}``; persisted with the org."""
         return self._running_state().org.add_custom_field(sobject, spec)
 
+    def remove_custom_field(self, sobject: str, name: str) -> None:
+        """Delete a custom field, as an admin would in Setup; persisted with the org."""
+        org = self._running_state().org
+        with org.store.atomic():
+            org.schema.remove_custom_field(sobject, name)
+            org.store.set_meta("custom_schema", org.schema.custom_log())
+
     def add_custom_object(self, spec: Mapping[str, Any]) -> ObjectDef:
         """Add a custom object, e.g. ``{"name": "Invoice__c", "label": "Invoice"}``."""
         return self._running_state().org.add_custom_object(spec)

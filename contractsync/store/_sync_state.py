@@ -209,6 +209,28 @@ class SyncStateRepository:
                 ),
             )
 
+    def quarantine(
+        self, org: str, sobject: str, fields: Mapping[str, str], *, actor: str, run_id: str
+    ) -> None:
+        """Record that a run left ``fields`` (name → why) of ``sobject`` out of its writes to
+        ``org``, because the org stopped accepting them mid-run: ``sync.quarantined``."""
+        with self.database.write() as connection:
+            self.journal.record(
+                connection,
+                JournalEntry(
+                    actor=actor,
+                    action="sync.quarantined",
+                    entity_type="org",
+                    entity_key=org,
+                    details={
+                        "org": org,
+                        "sobject": sobject,
+                        "fields": dict(sorted(fields.items())),
+                        "run": run_id,
+                    },
+                ),
+            )
+
 
 class DeadLetterRepository:
     """Records an org refused for good, parked with the reason, never dropped silently."""

@@ -19,6 +19,7 @@ from ._plan import (
     choose_channel,
     plan_sync,
 )
+from ._quarantine import quarantine_message
 from ._reconcile import DELETED, DriftFinding, ReconcileReport, RecordDrift, detect_drift, reconcile
 from ._run import contracts_for, org_registry, plan_org, routed, run_key
 from ._workflow import org_queue, start_sync
@@ -60,6 +61,7 @@ __all__ = [
     "plan_org",
     "plan_sync",
     "poll_inbound",
+    "quarantine_message",
     "reconcile",
     "reconcile_decision",
     "record_drift",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
+
+from contractsync.mapping import DesiredRecord, LookupRef
 
 from ._plan import Plan, PlannedRemoval, PlannedWrite
 
@@ -20,6 +22,30 @@ class WriteItem(TypedDict):
     snapshot: dict[str, Any]
     fingerprint: str
     parents: list[list[str]]
+    lookups: NotRequired[dict[str, LookupItem]]
+    """Reference field → the existing record to find for it (``_lookups``)."""
+
+
+class OnDemandRecord(TypedDict):
+    """A record created only when a lookup finds nothing (``missing: create``)."""
+
+    object_name: str
+    sobject: str
+    external_id_field: str
+    key: str
+    contract_key: str
+    body: dict[str, Any]
+    snapshot: dict[str, Any]
+    fingerprint: str
+
+
+class LookupItem(TypedDict):
+    sobject: str
+    match: list[list[str]] | None
+    compare: str
+    ties: str
+    missing: str
+    create: OnDemandRecord | None
 
 
 class RemovalItem(TypedDict):
@@ -52,6 +78,31 @@ def write_item(write: PlannedWrite, parent_sobjects: dict[str, str]) -> WriteIte
             [parent_sobjects[parent.object_name], parent.key]
             for parent in record.references.values()
         ],
+        lookups={name: _lookup_item(ref) for name, ref in record.lookups.items()},
+    )
+
+
+def _lookup_item(ref: LookupRef) -> LookupItem:
+    return LookupItem(
+        sobject=ref.sobject,
+        match=[list(pair) for pair in ref.match] if ref.match is not None else None,
+        compare=ref.compare,
+        ties=ref.ties,
+        missing=ref.missing,
+        create=_on_demand(ref.create) if ref.create is not None else None,
+    )
+
+
+def _on_demand(record: DesiredRecord) -> OnDemandRecord:
+    return OnDemandRecord(
+        object_name=record.object_name,
+        sobject=record.sobject,
+        external_id_field=record.external_id_field,
+        key=record.key,
+        contract_key=record.contract_key,
+        body=record.body(),
+        snapshot=record.snapshot(),
+        fingerprint=record.fingerprint,
     )
 
 
