@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 JOB_RECORDS = 10_000
 """Records per job: Salesforce processes ingest in internal batches of 10,000 rows."""
 _TERMINAL = {"JobComplete", "Failed", "Aborted"}
-_POLL_S = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+_POLL_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+"""Waits between polls of a job. Each poll is an API call; real orgs take seconds to
+minutes per job, so polls start at half a second and back off to ten."""
 
 
 def bulk_upsert(
