@@ -9,12 +9,17 @@
 - A multipart blob upload (8.2): 2 GB for ContentVersion, 500 MB for other objects.
 - A Bulk 2.0 upload: 150 MB once base64-encoded (5.3), checked by ``_bulk_ingest``.
 
+The edge also treats repeated slashes in a path as one, as Salesforce's does: clients that
+keep an instance URL with a trailing slash (the ``sf`` CLI after ``org login access-token``
+stores ``https://host/``) send ``//services/data/...`` and a real org answers it.
+
 Bodies are read in chunks and stop being kept once over the limit; the rest is drained, not
 stored, so the client still reads the refusal instead of a reset connection.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -82,6 +87,23 @@ def _header_bytes(scope: Scope) -> int:
     return sum(len(name) + len(value) + 4 for name, value in scope.get("headers", ()))
 
 
+_REPEATED_SLASHES = re.compile(r"/{2,}")
+_REPEATED_SLASHES_BYTES = re.compile(rb"/{2,}")
+
+
+def _single_slashes(scope: Scope) -> Scope:
+    """The scope with runs of slashes in its path collapsed (``//services`` is ``/services``)."""
+    path = str(scope.get("path", ""))
+    if "//" not in path:
+        return scope
+    raw_path = scope.get("raw_path")
+    collapsed = dict(scope)
+    collapsed["path"] = _REPEATED_SLASHES.sub("/", path)
+    if isinstance(raw_path, bytes):
+        collapsed["raw_path"] = _REPEATED_SLASHES_BYTES.sub(b"/", raw_path)
+    return collapsed
+
+
 class EdgeLimits:
     """ASGI middleware: 414 / 431 for requests whose URI or headers are too long."""
 
@@ -100,7 +122,7 @@ class EdgeLimits:
         else:
             refusal = None
         if refusal is None:
-            await self.app(scope, receive, send)
+            await self.app(_single_slashes(scope), receive, send)
             return
         await read_body(receive, 0)
         status, text = refusal

@@ -3,6 +3,7 @@
 Pages hold up to 2,000 rows, or the ``Sforce-Query-Options: batchSize`` the client asks for
 (200-2,000); the locator is a path ``.../query/01g...-<offset>`` (salesforce-api.md 6.1).
 Cursors live in memory and die with the server, as real ones die after idling.
+``columns=true`` answers the query's column layout instead of its rows (``_query_columns``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ._api import ApiRequest, ApiResponse
 from ._errors import SalesforceError
 from ._ids import format_id
 from ._org import Org
+from ._query_columns import query_columns
 from ._sobjects import method_not_allowed
 from ._soql import SoqlError, execute_soql, parse_soql
 
@@ -85,8 +87,9 @@ def handle_query(org: Org, cursors: QueryCursors, req: ApiRequest) -> ApiRespons
             400, "MALFORMED_QUERY", "A query string has to be specified", with_fields=False
         )
     try:
+        query = parse_soql(text)
         result = execute_soql(
-            parse_soql(text),
+            query,
             org.schema,
             org.store,
             now=org.now(),
@@ -95,6 +98,8 @@ def handle_query(org: Org, cursors: QueryCursors, req: ApiRequest) -> ApiRespons
         )
     except SoqlError as error:
         raise SalesforceError.of(400, error.error_code, error.message, with_fields=False) from None
+    if req.params.get("columns", "").lower() == "true":
+        return ApiResponse(200, query_columns(query, org.schema))
     cursor = _Cursor(result.records, result.total_size, _batch_size(req))
     return ApiResponse(200, _page(cursors, cursor, req, resource, locator=None, offset=0))
 

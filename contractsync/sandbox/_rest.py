@@ -26,6 +26,7 @@ from ._org import Org
 from ._query import QueryCursors, handle_query
 from ._sobjects import handle_sobjects, method_not_allowed
 from ._soql import SoqlError, parse_soql
+from ._tooling import handle_tooling
 from ._tree import handle_tree
 
 __all__ = ["OLDEST_VERSION", "RestApi", "endpoint_family", "release_label", "versions"]
@@ -111,6 +112,8 @@ class RestApi:
             return handle_query(self.org, self.cursors, req)
         if head == "limits":
             return self._limits(req)
+        if head == "tooling":
+            return handle_tooling(req)
         if head == "composite":
             return self._composite(req)
         if head == "jobs" and len(req.segments) > 1:

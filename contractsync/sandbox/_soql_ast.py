@@ -128,6 +128,15 @@ class InList:
 
 
 @dataclass(frozen=True, slots=True)
+class SemiJoin:
+    """``Id IN (SELECT AccountId FROM Contact ...)``; ``negated`` for an anti-join (NOT IN)."""
+
+    field: FieldPath
+    negated: bool
+    query: SelectQuery
+
+
+@dataclass(frozen=True, slots=True)
 class Like:
     field: FieldPath
     pattern: StringValue
@@ -157,7 +166,7 @@ class Or:
     operands: tuple[Condition, ...]
 
 
-Condition = Comparison | InList | Like | Includes | Not | And | Or
+Condition = Comparison | InList | SemiJoin | Like | Includes | Not | And | Or
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,10 @@ from contractsync.sandbox._soql_ast import (
     FieldPath,
     OrderItem,
     SelectQuery,
+    SemiJoin,
     SubQuery,
 )
-from contractsync.sandbox._soql_errors import SoqlError
+from contractsync.sandbox._soql_errors import SoqlError, unexpected_token
 from contractsync.sandbox._soql_protocols import FieldInfo, RecordSource, SchemaView
 from contractsync.sandbox._soql_resolve import (
     ConditionCompiler,
@@ -36,6 +37,12 @@ _INVALID_TYPE = (
     "sure to append the '__c' after the entity name. Please reference your WSDL or the "
     "describe call for the appropriate names."
 )
+
+
+def invalid_type(query: SelectQuery) -> SoqlError:
+    """INVALID_TYPE for a FROM naming an object the org does not have (or cannot query)."""
+    detail = _INVALID_TYPE.format(name=query.sobject)
+    return SoqlError.at(query.text, query.sobject_position, "INVALID_TYPE", detail)
 
 
 @dataclass(slots=True)
@@ -113,8 +120,7 @@ class _Run:
     def top(self, query: SelectQuery) -> SoqlResult:
         sobject = self.schema.object_name(query.sobject)
         if sobject is None:
-            detail = _INVALID_TYPE.format(name=query.sobject)
-            raise SoqlError.at(self.text, query.sobject_position, "INVALID_TYPE", detail)
+            raise invalid_type(query)
         plan = self.plan(sobject, query)
         rows = self.rows(plan, self.source.scan(sobject, include_deleted=self.include_deleted))
         if any(isinstance(item, CountAll) for item in query.select):
@@ -146,7 +152,9 @@ class _Run:
                 fields.append(resolved)
             elif isinstance(item, SubQuery):
                 children.append(self.child_plan(sobject, item))
-        compiler = ConditionCompiler(self.schema, sobject, self.text, self.now, self.lookup)
+        compiler = ConditionCompiler(
+            self.schema, sobject, self.text, self.now, self.lookup, semi_join=self.semi_join
+        )
         predicate = compiler.compile(query.where) if query.where is not None else None
         order = [
             (resolve_path(self.schema, sobject, item.field, self.text), item)
@@ -194,6 +202,21 @@ class _Run:
             return (0, value) if nulls_high else (1, value)
 
         return key
+
+    def semi_join(self, condition: SemiJoin) -> frozenset[Any]:
+        """The ids the subquery of ``field [NOT] IN (SELECT ...)`` selects."""
+        query = condition.query
+        sobject = self.schema.object_name(query.sobject)
+        if sobject is None:
+            raise invalid_type(query)
+        item = query.select[0] if len(query.select) == 1 else None
+        if not isinstance(item, FieldPath):  # one field, no aggregate: the ids to match
+            raise unexpected_token(self.text, query.sobject_position, query.sobject)
+        selected = resolve_path(self.schema, sobject, item, self.text)
+        plan = self.plan(sobject, query)
+        rows = self.rows(plan, self.source.scan(sobject, include_deleted=False))
+        values = (stored(selected.category, self.lookup(row, selected)) for row in rows)
+        return frozenset(value for value in values if value is not None)
 
     def lookup(self, record: Record, resolved: ResolvedPath) -> Any:
         current: Mapping[str, Any] | None = record

@@ -29,6 +29,7 @@ from contractsync.sandbox._soql_ast import (
     RelativeDate,
     SelectItem,
     SelectQuery,
+    SemiJoin,
     StringValue,
     SubQuery,
     Value,
@@ -257,6 +258,11 @@ class _Parser:
             return Includes(field, token.text.upper() == "EXCLUDES", strings)
         negated = self.keyword("NOT")
         if self.keyword("IN"):
+            if self.peek().text == "(" and self.peek(1).is_keyword("SELECT"):
+                self.advance()
+                query = self.select(nested=True)
+                self.expect_punct(")")
+                return SemiJoin(field, negated, query)
             return InList(field, negated, self.value_list())
         raise self.unexpected()
 

@@ -27,11 +27,12 @@ from contractsync.sandbox._soql_ast import (
     NumberValue,
     Or,
     RelativeDate,
+    SemiJoin,
     StringValue,
     Value,
 )
 from contractsync.sandbox._soql_dates import day_range, instant_range
-from contractsync.sandbox._soql_errors import SoqlError
+from contractsync.sandbox._soql_errors import SoqlError, unexpected_token
 from contractsync.sandbox._soql_protocols import FieldInfo, SchemaView
 from contractsync.sandbox._soql_values import (
     SOAP_TYPES,
@@ -114,23 +115,49 @@ def resolve_path(schema: SchemaView, sobject: str, path: FieldPath, text: str) -
     return ResolvedPath(path, tuple(hops), field, category(field.type))
 
 
+SemiJoinRunner = Callable[[SemiJoin], frozenset[Any]]
+
+
+def _has_semi_join(condition: Condition) -> bool:
+    if isinstance(condition, SemiJoin):
+        return True
+    if isinstance(condition, And | Or):
+        return any(_has_semi_join(operand) for operand in condition.operands)
+    if isinstance(condition, Not):
+        return _has_semi_join(condition.operand)
+    return False
+
+
 class ConditionCompiler:
     """Turns a WHERE tree into a predicate over stored records of one sObject."""
 
     def __init__(
-        self, schema: SchemaView, sobject: str, text: str, now: dt.datetime, lookup: Lookup
+        self,
+        schema: SchemaView,
+        sobject: str,
+        text: str,
+        now: dt.datetime,
+        lookup: Lookup,
+        *,
+        semi_join: SemiJoinRunner | None = None,
     ) -> None:
         self.schema = schema
         self.sobject = sobject
         self.text = text
         self.today = now.astimezone(dt.UTC).date()
         self.lookup = lookup
+        self.semi_join = semi_join
 
     def compile(self, condition: Condition) -> Predicate:
         if isinstance(condition, And):
             parts = [self.compile(operand) for operand in condition.operands]
             return lambda record: all(part(record) for part in parts)
         if isinstance(condition, Or):
+            if any(_has_semi_join(operand) for operand in condition.operands):
+                raise SoqlError(
+                    "MALFORMED_QUERY",
+                    "Semi join sub-selects are not allowed with the 'OR' operator",
+                )
             parts = [self.compile(operand) for operand in condition.operands]
             return lambda record: any(part(record) for part in parts)
         if isinstance(condition, Not):
@@ -141,6 +168,8 @@ class ConditionCompiler:
             return self._comparison(resolved, condition)
         if isinstance(condition, InList):
             return self._in_list(resolved, condition)
+        if isinstance(condition, SemiJoin):
+            return self._semi_join(resolved, condition)
         if isinstance(condition, Like):
             return self._like(resolved, condition)
         return self._includes(resolved, condition)
@@ -176,6 +205,16 @@ class ConditionCompiler:
             return found != negated
 
         return matches
+
+    def _semi_join(self, resolved: ResolvedPath, condition: SemiJoin) -> Predicate:
+        if self.semi_join is None:
+            raise unexpected_token(self.text, condition.query.sobject_position, "SELECT")
+        if resolved.category != "id":
+            raise self._bad_operator(resolved)
+        matching = self.semi_join(condition)
+        value_of = self._value_of(resolved)
+        negated = condition.negated
+        return lambda record: (value_of(record) in matching) != negated
 
     def _like(self, resolved: ResolvedPath, condition: Like) -> Predicate:
         if resolved.category not in _TEXT_CATEGORIES:
