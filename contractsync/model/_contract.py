@@ -177,8 +177,8 @@ class Contract(Frozen):
         """The terms in force: this record with its amendments applied in effective order.
 
         Amendments effective after ``on`` (when given) are left out. Each amended value is
-        tracked with the amendment (``amendment:<key>``) as its source; the amendment names
-        its document.
+        tracked with the amendment (``amendment:<key>``) as its source and carries the
+        amendment's review, so an unapproved amendment's values are not trusted yet.
         """
         data = self.model_dump(mode="json")
         for amendment in sorted(self.amendments, key=lambda a: (a.effective_date, a.key)):
@@ -191,7 +191,7 @@ class Contract(Frozen):
                 data[name] = {
                     "value": value,
                     "provenance": {"source": f"amendment:{amendment.key}"},
-                    "review": {"state": "approved", "reviewer": f"amendment:{amendment.key}"},
+                    "review": amendment.review.model_dump(mode="json"),
                 }
         return Contract.parse_record(data, source=f"contract '{self.contract_key}' amendments")
 

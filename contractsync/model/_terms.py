@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Self
 import pycountry
 from pydantic import Field, JsonValue, field_validator, model_validator
 
-from ._values import Duration, Frozen, Money, shift
+from ._values import Duration, Frozen, Money, Review, shift
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$"
 """Stable keys (contract, obligation, amendment): safe in URLs, CSV and Salesforce text fields."""
@@ -264,6 +264,9 @@ class Amendment(Frozen):
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     summary: str = ""
     changes: dict[str, JsonValue] = Field(default_factory=dict)
+    review: Review = Review()
+    """The review of the changes as a whole: amended values are delivered only once a person
+    (or the gate) has approved the amendment, like any other value."""
 
     @field_validator("changes")
     @classmethod

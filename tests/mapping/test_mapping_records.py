@@ -22,7 +22,7 @@ from contractsync.mapping import (
     parse_mapping,
     to_salesforce,
 )
-from contractsync.model import Contract, Duration, Money
+from contractsync.model import Contract, Duration, Money, Review
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "contracts"
 TODAY = date(2026, 11, 28)
@@ -173,3 +173,17 @@ def test_a_contract_without_an_account_is_not_delivered_yet(
         make_contract("NO-ACCOUNT"), load_mapping(default_mapping_path()), today=TODAY
     )
     assert records == []
+
+
+def test_an_unapproved_amendment_is_withheld_from_salesforce() -> None:
+    contract = _example("northwind-saas")
+    [amendment] = contract.amendments
+    pending = contract.model_copy(
+        update={"amendments": (amendment.model_copy(update={"review": Review()}),)}
+    )
+    records = _by_key(desired_records(pending, load_mapping(default_mapping_path()), today=TODAY))
+
+    assert "CS_Renewal_Notice_Days__c" not in records["NWT-SUB-2025"].fields
+    assert any(
+        "renewal_notice_period is pending review" in n for n in records["NWT-SUB-2025"].withheld
+    )

@@ -48,8 +48,17 @@ def _obligation(key: str, **changes: Any) -> dict[str, Any]:
     return {"value": value}
 
 
+APPROVED_BY_LEGAL = {"state": "approved", "reviewer": "legal@example.com"}
+
+
 def _amendment(key: str, effective: str, **changes: Any) -> dict[str, Any]:
-    return {"key": key, "title": f"Amendment {key}", "effective_date": effective, **changes}
+    return {
+        "key": key,
+        "title": f"Amendment {key}",
+        "effective_date": effective,
+        "review": APPROVED_BY_LEGAL,
+        **changes,
+    }
 
 
 # ---- term_end ----
@@ -261,12 +270,31 @@ def test_current_terms_track_amended_values_to_the_amendment() -> None:
     assert terms.annual_value.provenance is not None
     assert terms.annual_value.provenance.source == "amendment:A1"
     assert terms.annual_value.review.state is ReviewState.APPROVED
-    assert terms.annual_value.review.reviewer == "amendment:A1"
+    assert terms.annual_value.review.reviewer == "legal@example.com"
     # The record itself is unchanged, and unamended fields keep their own tracking.
     assert base.annual_value is not None
     assert base.annual_value.value.amount == Decimal(180000)
     assert terms.amendments == base.amendments
     assert terms.title == base.title
+
+
+def test_an_unreviewed_amendment_applies_but_is_not_trusted() -> None:
+    contract = _contract(
+        annual_value=_tracked({"amount": "180000", "currency": "GBP"}),
+        amendments=[
+            {
+                "key": "A9",
+                "title": "Read by a machine",
+                "effective_date": "2026-01-01",
+                "changes": {"annual_value": {"amount": "1", "currency": "GBP"}},
+            }
+        ],
+    )
+    terms = contract.current_terms(date(2026, 6, 1))
+    assert terms.annual_value is not None
+    assert terms.annual_value.value.amount == Decimal(1)
+    assert terms.annual_value.review.state is ReviewState.PENDING
+    assert not terms.annual_value.trusted
 
 
 def test_current_terms_name_the_amendment_as_the_source() -> None:
