@@ -5,6 +5,10 @@ A confirmed snapshot holds plain fields (``"StartDate": "2025-01-01"``) and look
 {"Email": ...}``); both are read back with one SOQL query (``Account.CS_Key__c``). Values
 are compared as Salesforce means them: 30 and 30.0 are the same number, and
 ``...Z`` and ``...+0000`` the same instant.
+
+A snapshot may also hold bookkeeping entries whose names start with ``@``; they are never
+fields of the org. ``@accepted`` names the fields whose org value was accepted in place of
+contractsync's, each with the value contractsync wanted at the time (see ``kept_fields``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,38 @@ from typing import Any
 from contractsync.store import canonical_json
 
 SYSTEM_FIELDS = ("Id", "SystemModstamp")
+ACCEPTED = "@accepted"
+
+
+def org_fields(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot's fields as the org holds them, without bookkeeping entries."""
+    return {name: value for name, value in snapshot.items() if not name.startswith("@")}
+
+
+def kept_fields(known: Mapping[str, Any], desired: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields whose accepted org value a write must leave alone: those for which
+    contractsync still wants what it wanted when the org's value was accepted. Once it
+    wants something new, its new value is sent (and the acceptance ends)."""
+    accepted = known.get(ACCEPTED)
+    if not isinstance(accepted, Mapping):
+        return {}
+    return {
+        name: known.get(name)
+        for name, wanted in accepted.items()
+        if name in desired and desired[name] == wanted
+    }
+
+
+def with_accepted(
+    snapshot: Mapping[str, Any], accepted: Mapping[str, Any], *, theirs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``snapshot`` holding the org's accepted values, remembering what was wanted instead."""
+    result = {**snapshot, **theirs}
+    if accepted:
+        result[ACCEPTED] = dict(sorted(accepted.items()))
+    else:
+        result.pop(ACCEPTED, None)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +70,7 @@ def select_fields(snapshots: Iterable[Mapping[str, Any]]) -> list[str]:
     """The SOQL select list that reads back every field of these snapshots."""
     names: set[str] = set()
     for snapshot in snapshots:
-        for name, value in snapshot.items():
+        for name, value in org_fields(snapshot).items():
             if isinstance(value, Mapping):
                 names.update(f"{name}.{inner}" for inner in value)
             else:
@@ -79,7 +115,7 @@ def same_value(ours: Any, theirs: Any) -> bool:
 def record_drift(snapshot: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[FieldDrift, ...]:
     """Every snapshot field the org now holds a different value for."""
     found = []
-    for name, ours in sorted(snapshot.items()):
+    for name, ours in sorted(org_fields(snapshot).items()):
         theirs = org_value(row, name, ours)
         if not same_value(ours, theirs):
             found.append(FieldDrift(name, ours, theirs))
@@ -93,7 +129,7 @@ def patched(snapshot: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str,
 
 def fingerprint_of(snapshot: Mapping[str, Any]) -> str:
     """The fingerprint a desired record with exactly this snapshot has (see DesiredRecord)."""
-    return hashlib.sha256(canonical_json(dict(snapshot)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(org_fields(snapshot)).encode("utf-8")).hexdigest()
 
 
 def parse_instant(text: Any) -> datetime | None:

@@ -6,6 +6,7 @@ from typing import Any, NotRequired, TypedDict
 
 from contractsync.mapping import DesiredRecord, LookupRef
 
+from ._drift import with_accepted
 from ._plan import Plan, PlannedRemoval, PlannedWrite
 
 
@@ -62,6 +63,8 @@ class RemovalItem(TypedDict):
 
 def write_item(write: PlannedWrite, parent_sobjects: dict[str, str]) -> WriteItem:
     record = write.record
+    wanted = record.snapshot()
+    kept = write.kept
     return WriteItem(
         object_name=record.object_name,
         sobject=record.sobject,
@@ -69,10 +72,11 @@ def write_item(write: PlannedWrite, parent_sobjects: dict[str, str]) -> WriteIte
         key=record.key,
         contract_key=record.contract_key,
         action=write.action.value,
-        body=record.body(),
-        owner=list(record.owner) if record.owner else None,
+        body={name: value for name, value in record.body().items() if name not in kept},
+        owner=list(record.owner) if record.owner and "Owner" not in kept else None,
         create_with=dict(record.create_with),
-        snapshot=record.snapshot(),
+        # The fingerprint stays the desired one, so the next run sees nothing to send.
+        snapshot=with_accepted(wanted, {name: wanted[name] for name in kept}, theirs=kept),
         fingerprint=record.fingerprint,
         parents=[
             [parent_sobjects[parent.object_name], parent.key]

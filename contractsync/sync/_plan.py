@@ -3,7 +3,8 @@
 A record is created when the org never confirmed it, updated when its snapshot differs
 from the confirmed one, and left alone when equal (so a sync with no changes makes no
 write). Records the org confirmed for these contracts that are no longer desired follow
-their object's removal policy.
+their object's removal policy. An update leaves out the fields whose org value was
+accepted in drift reconciliation, as long as contractsync still wants what it wanted then.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from contractsync.mapping import DesiredRecord
 from contractsync.mapping import Mapping as MappingSpec
 from contractsync.store import ConfirmedRecord
+
+from ._drift import kept_fields, org_fields
 
 
 class Action(StrEnum):
@@ -57,6 +60,8 @@ class PlannedWrite:
     action: Action
     record: DesiredRecord
     changes: tuple[FieldChange, ...] = ()
+    kept: Mapping[str, Any] = field(default_factory=dict)
+    """Fields left as the org holds them (an accepted drift), with the org's values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +120,10 @@ def plan_sync(
             action = Action.CREATE if known is None else Action.UPDATE
             writes.append(PlannedWrite(action, record, _changes({}, record.snapshot())))
         elif known.fingerprint != record.fingerprint:
-            changes = _changes(known.snapshot, record.snapshot())
-            writes.append(PlannedWrite(Action.UPDATE, record, changes))
+            snapshot = record.snapshot()
+            kept = kept_fields(known.snapshot, snapshot)
+            changes = _changes(org_fields(known.snapshot), {**snapshot, **kept})
+            writes.append(PlannedWrite(Action.UPDATE, record, changes, kept))
         else:
             unchanged += 1
     wanted = {record.identity for record in unique}

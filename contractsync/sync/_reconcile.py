@@ -29,7 +29,14 @@ from contractsync.store import ConfirmedRecord, InboundRepository
 from ._backmap import OWNER, write_backs
 from ._conflict import Decision, ReconcilePolicy, reconcile_decision
 from ._deliver import deliver_chunk, owner_ids
-from ._drift import FieldDrift, parse_instant, record_drift, select_fields
+from ._drift import (
+    ACCEPTED,
+    FieldDrift,
+    org_fields,
+    parse_instant,
+    record_drift,
+    select_fields,
+)
 from ._items import WriteItem
 from ._readback import read_by_keys
 from ._run import org_registry
@@ -237,10 +244,10 @@ def _restore(
 
 def _restore_item(obj: ObjectMapping, drift: RecordDrift, names: list[str]) -> WriteItem:
     record = drift.record
-    snapshot = dict(record.snapshot)
-    wanted = set(snapshot) if drift.deleted else set(names)
-    body = {name: value for name, value in snapshot.items() if name in wanted and name != OWNER}
-    owner = snapshot.get(OWNER) if OWNER in wanted else None
+    fields = org_fields(record.snapshot)
+    wanted = set(fields) if drift.deleted else set(names)
+    body = {name: value for name, value in fields.items() if name in wanted and name != OWNER}
+    owner = fields.get(OWNER) if OWNER in wanted else None
     owner_pair = [*next(iter(owner.items()))] if isinstance(owner, dict) and owner else None
     return WriteItem(
         object_name=record.object_name,
@@ -252,7 +259,7 @@ def _restore_item(obj: ObjectMapping, drift: RecordDrift, names: list[str]) -> W
         body=body,
         owner=[str(part) for part in owner_pair] if owner_pair else None,
         create_with=dict(obj.create_with),
-        snapshot=snapshot,
+        snapshot=dict(record.snapshot),
         fingerprint=record.fingerprint,
         parents=[],
     )
@@ -267,6 +274,7 @@ def _accept(app: App, org: str, plan: _Plan, *, now: datetime) -> dict[tuple[str
     )  # fmt: skip
     held: dict[tuple[str, str], dict[str, Any]] = {}
     counted: dict[tuple[str, str], dict[str, Any]] = {}
+    accepted: dict[tuple[str, str], dict[str, Any]] = {}
     records: dict[tuple[str, str], ConfirmedRecord] = {}
     for item, sent in written.applied:
         identity = (item.record.sobject, item.record.external_key)
@@ -283,14 +291,24 @@ def _accept(app: App, org: str, plan: _Plan, *, now: datetime) -> dict[tuple[str
         identity = (record.sobject, record.external_key)
         records[identity] = record
         held.setdefault(identity, {})[change.field] = change.theirs
+        accepted.setdefault(identity, {})[change.field] = _wanted(record, change)
         outcomes[(*identity, change.field)] = "accepted into the sync state"
     for identity, record in sorted(records.items()):
         amend_state(
             app, org, record, held=held[identity], counted=counted.get(identity, {}),
-            actor=app.actor, action="reconcile.accepted",
+            accepted=accepted.get(identity, {}), actor=app.actor, action="reconcile.accepted",
             details={"fields": held[identity], "from": f"salesforce:{org}"},
         )  # fmt: skip
     return outcomes
+
+
+def _wanted(record: ConfirmedRecord, change: FieldDrift) -> Any:
+    """What contractsync wanted for a field whose org value is accepted: the value it sent,
+    or, when an earlier acceptance already stands in the snapshot, what it wanted then."""
+    earlier = record.snapshot.get(ACCEPTED)
+    if isinstance(earlier, dict) and change.field in earlier:
+        return earlier[change.field]
+    return change.ours
 
 
 def _park(

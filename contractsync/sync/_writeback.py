@@ -21,7 +21,7 @@ from contractsync.mapping import NotRepresentable
 from contractsync.store import ConfirmedRecord
 
 from ._backmap import WriteBack, canonical_value, round_trips, sent_value, with_value
-from ._drift import fingerprint_of, patched
+from ._drift import ACCEPTED, fingerprint_of, patched, with_accepted
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,7 @@ def amend_state(
     *,
     held: Mapping[str, Any],
     counted: Mapping[str, Any],
+    accepted: Mapping[str, Any] | None = None,
     actor: str,
     action: str,
     details: Mapping[str, Any],
@@ -138,11 +139,21 @@ def amend_state(
     nothing is written back), values contractsync keeps are counted (they differ from
     what it wants, so the next sync writes its own value back), and values accepted
     without a canonical field are not (the next sync leaves them alone).
+
+    ``accepted`` names those last ones with the value contractsync wanted instead: later
+    syncs leave the field out of their writes until contractsync wants something else.
+    A counted value ends an earlier acceptance of its field.
     """
+    earlier = record.snapshot.get(ACCEPTED)
+    still = {
+        name: wanted
+        for name, wanted in (earlier.items() if isinstance(earlier, Mapping) else ())
+        if name not in counted
+    }
     app.sync_state.amend(
         org,
         record,
-        snapshot=patched(record.snapshot, held),
+        snapshot=with_accepted(record.snapshot, {**still, **(accepted or {})}, theirs=held),
         fingerprint=(
             fingerprint_of(patched(record.snapshot, counted)) if counted else record.fingerprint
         ),

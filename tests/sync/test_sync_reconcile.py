@@ -251,6 +251,47 @@ def test_a_value_accepted_into_the_state_is_not_written_back_by_the_next_sync(
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_an_accepted_value_survives_later_writes_until_contractsync_wants_a_new_one(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+    _deliver(sync_app)
+    _client(sync_app).upsert("Contract", "CS_Key__c", "C-1", {"Name": "Edited in Salesforce"})
+    reconcile_org(sync_app, "test", policy="accept")
+    registry = org_registry(sync_app)
+
+    # Another field of the same record changes: the write leaves the accepted Name alone.
+    current = sync_app.contracts.get("C-1")
+    longer = current.contract.with_changes(
+        {"initial_term": {"value": {"months": 24}, "review": APPROVED}}
+    )
+    sync_app.contracts.update(longer, expected_version=current.version, actor="t", reason="x")
+    plan = plan_org(sync_app, registry, "test", contracts_for(sync_app, registry, "test", None),
+                    today=TODAY)  # fmt: skip
+    [contract_write] = [write for write in plan.writes if write.record.sobject == "Contract"]
+    assert "ContractTerm" in {change.field for change in contract_write.changes}
+    assert "Name" not in {change.field for change in contract_write.changes}
+    _deliver(sync_app)
+    row = _row(sync_app, "C-1")
+    assert (row["Name"], row["ContractTerm"]) == ("Edited in Salesforce", 24)
+    assert reconcile_org(sync_app, "test").findings == ()
+    stored = contracts_for(sync_app, registry, "test", None)
+    assert plan_org(sync_app, registry, "test", stored, today=TODAY).is_empty
+
+    # contractsync wants a new Name: it is sent, and the acceptance ends.
+    current = sync_app.contracts.get("C-1")
+    renamed = current.contract.with_changes({"title": "Renamed by contractsync"})
+    sync_app.contracts.update(renamed, expected_version=current.version, actor="t", reason="x")
+    _deliver(sync_app)
+    assert _row(sync_app, "C-1")["Name"] == "Renamed by contractsync"
+    _client(sync_app).upsert("Contract", "CS_Key__c", "C-1", {"Name": "Edited again"})
+    [finding] = reconcile_org(sync_app, "test", dry_run=True).findings
+    assert (finding.field, finding.ours, finding.decision) == (
+        "Name", "Renamed by contractsync", "restore",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_deleted_records_are_reported_and_recreated_under_restore(
     sync_app: App, make_contract: MakeContract
 ) -> None:
