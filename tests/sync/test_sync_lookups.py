@@ -191,3 +191,45 @@ def test_a_tie_with_ties_fail_names_the_candidates_and_a_miss_creates_the_mapped
     [row] = client.query_all("SELECT CS_Key__c, AccountId FROM Contract")
     assert (row["CS_Key__c"], row["AccountId"]) == ("C-2", made[0]["Id"])
     assert summary["delivered"]["created"] == 3  # the account, the contract, its obligation
+
+
+def test_a_miss_under_skip_field_leaves_the_field_as_it_is_and_is_looked_up_again(
+    open_app: Callable[..., App],
+    existing_accounts: Callable[..., str],
+    make_contract: Callable[..., Contract],
+) -> None:
+    acme = existing_accounts("Acme", "acme.com")
+    app = open_app(keep_account=False, missing="skip-field")
+    app.contracts.create(_contract(make_contract, "C-1", "acme.com"), actor="t", reason="new")
+    app.contracts.create(_contract(make_contract, "C-2", "nobody.example"), actor="t", reason="new")
+    client = org_registry(app).client("test")
+
+    first = _sync(app)
+
+    # A Contract needs its Account: the create sent without one is refused, naming it.
+    [letter] = app.dead_letters.list(org="test")
+    assert (letter.external_key, letter.error_code) == ("C-2", "REQUIRED_FIELD_MISSING")
+    assert "AccountId" in letter.error_fields
+    assert first["delivered"]["dead_letters"] == 1
+
+    # C-1's company moves to a domain the org does not know yet: the update goes through
+    # and keeps the Account it had, rather than failing or clearing it.
+    current = app.contracts.get("C-1")
+    moved = current.contract.with_changes(
+        {
+            "title": "Moved contract",
+            "account": {"key": "ACC-C-1", "name": "Account of C-1", "domain": "acme.example"},
+        }
+    )
+    app.contracts.update(moved, expected_version=current.version, actor="t", reason="moved")
+    _sync(app)
+    [row] = client.query_all("SELECT Name, AccountId FROM Contract WHERE CS_Key__c = 'C-1'")
+    assert (row["Name"], row["AccountId"]) == ("Moved contract", acme)
+
+    # The field was left out, not settled: once the Account exists, the next run sets it.
+    renamed = existing_accounts("Acme (renamed)", "https://acme.example/")
+    _sync(app)
+    [row] = client.query_all("SELECT AccountId FROM Contract WHERE CS_Key__c = 'C-1'")
+    assert row["AccountId"] == renamed
+    confirmed = app.sync_state.confirmed("test")
+    assert confirmed[("Contract", "C-1")].snapshot["AccountId"] == renamed
