@@ -13,7 +13,9 @@ import tomllib
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
@@ -34,6 +36,42 @@ _toml_data: ContextVar[dict[str, Any] | None] = ContextVar("contractsync_toml_da
 
 OrgFlow = Literal["sandbox", "password", "client_credentials", "jwt", "access_token"]
 ORG_SECRETS = ("client_secret", "password", "private_key", "access_token")
+
+
+class OrgSchedule(BaseModel):
+    """When ``contractsync worker`` runs an org's jobs: cron expressions of five fields, or
+    six with seconds first (``*/30 * * * * *``). A job without one is not scheduled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    sync: str | None = None
+    """Deliver the org's changed contracts (`*/15 * * * *`: every quarter hour)."""
+    inbound: str | None = None
+    """Poll the org for changes to inbound fields."""
+    reconcile: str | None = None
+    """Look for drift and restore or accept it."""
+    reconcile_policy: Literal["restore", "accept"] | None = None
+    """Policy of scheduled reconciliations; none: each field's inbound policy."""
+    timezone: str = "UTC"
+    """IANA time zone the cron expressions are read in."""
+
+    @model_validator(mode="after")
+    def _valid(self) -> OrgSchedule:
+        for job in ("sync", "inbound", "reconcile"):
+            cron = getattr(self, job)
+            if cron is not None and not croniter.is_valid(cron, second_at_beginning=True):
+                raise ValueError(
+                    f"schedule.{job} '{cron}' is not a cron expression: give five fields "
+                    "(minute hour day month weekday), or six with seconds first"
+                )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"schedule.timezone '{self.timezone}' is not an IANA time zone "
+                "(such as Europe/Berlin or UTC)"
+            ) from error
+        return self
 
 
 class OrgSettings(BaseModel):
@@ -87,6 +125,8 @@ class OrgSettings(BaseModel):
     """More records than this of one object in one run go through Bulk API 2.0."""
     timeout_s: float = Field(default=60.0, gt=0)
     """Seconds before a call to the org is abandoned (and retried)."""
+    schedule: OrgSchedule = Field(default_factory=OrgSchedule)
+    """When the worker syncs, polls and reconciles this org ([orgs.NAME.schedule] table)."""
 
     @model_validator(mode="after")
     def _complete(self) -> OrgSettings:
@@ -103,6 +143,23 @@ class OrgSettings(BaseModel):
         if missing:
             raise ValueError(f"flow '{self.flow}' needs {', '.join(missing)}")
         return self
+
+
+class ApiSettings(BaseModel):
+    """The HTTP API service (``contractsync api serve``).
+
+    The token comes from the environment (``CONTRACTSYNC_API__TOKEN``), never from the TOML
+    file.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    token: SecretStr | None = None
+    """Bearer token that every endpoint but /health and /health/ready requires. Without one
+    the server binds to loopback addresses only."""
+
+
+API_SECRETS = ("token",)
 
 
 class Settings(BaseSettings):
@@ -143,6 +200,10 @@ class Settings(BaseSettings):
             "Named Salesforce orgs ([orgs.NAME] tables). None: the local sandbox org "
             "(.contractsync/sandbox-org.sqlite) is the target."
         ),
+    )
+    api: ApiSettings = Field(
+        default_factory=ApiSettings,
+        description="The HTTP API service ([api] table); see API settings below.",
     )
 
     @classmethod
@@ -257,6 +318,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
                 path=str(path),
                 setting=f"orgs.{org_name}.{present[0]}",
             )
+    api = data.get("api")
+    present = [key for key in API_SECRETS if isinstance(api, dict) and key in api]
+    if present:
+        env = f"{ENV_PREFIX}API__{present[0].upper()}"
+        raise ConfigurationError(
+            f"Config file {path} holds a secret ({present[0]}) in [api]. Secrets do not "
+            f"belong in plain files: remove it and set {env} in the environment.",
+            path=str(path),
+            setting=f"api.{present[0]}",
+        )
     for name in ("database_url", "system_database_url"):
         value = data.get(name)
         if isinstance(value, str) and _has_password(value):
@@ -321,7 +392,7 @@ def settings_reference() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = "" if field.default in (None, "") else f"`{field.default}`"
-        if name == "orgs":
+        if name in ("orgs", "api"):
             default = ""
         lines.append(
             f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {default} | {field.description or ''} |"
@@ -347,4 +418,30 @@ def settings_reference() -> str:
         secret = " Secret." if name in ORG_SECRETS else ""
         description = " ".join((field.description or "").split())
         lines.append(f"| `{name}` | {default} | {description}{secret} |")
+    lines += [
+        "",
+        "## Schedule settings",
+        "",
+        (
+            "Each `[orgs.NAME.schedule]` table, run by `contractsync worker`; environment: "
+            f"`{ENV_PREFIX}ORGS__NAME__SCHEDULE__SETTING`."
+        ),
+        "",
+    ]
+    for name, field in OrgSchedule.model_fields.items():
+        default = "" if field.default is None else f" Default `{field.default}`."
+        description = " ".join((field.description or "").split())
+        lines.append(f"- `{name}`: {description}{default}")
+    lines += [
+        "",
+        "## API settings",
+        "",
+        f"The `[api]` table; environment: `{ENV_PREFIX}API__SETTING`.",
+        "",
+    ]
+    for name, field in ApiSettings.model_fields.items():
+        secret = " Secret: environment only." if name in API_SECRETS else ""
+        description = " ".join((field.description or "").split())
+        # A list, not a table: the tables above hold exactly the top-level and org settings.
+        lines.append(f"- `{name}` (`{ENV_PREFIX}API__{name.upper()}`): {description}{secret}")
     return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ PUBLIC = {
         "read_record_file", "ImportOutcome", "import_documents", "import_files",
     },
     "contractsync.cli": {"app", "main", "run"},
+    "contractsync.api": {"check_bind_address", "create_api", "is_loopback"},
     "contractsync.review": {"ReviewPolicy", "gate", "review_state"},
     "contractsync.sync": {
         "BULK_THRESHOLD", "SANDBOX_ORG", "Action", "Channel", "ChunkOutcome", "FieldChange",
@@ -43,6 +44,7 @@ PUBLIC = {
         "InboundReport", "RecordDrift", "ReconcilePolicy", "ReconcileReport", "WriteBack",
         "detect_drift", "inbound_decision", "poll_inbound", "reconcile", "reconcile_decision",
         "record_drift", "same_value", "write_backs", "canonical_value", "with_value",
+        "replay_dead_letters", "JOBS", "ScheduledJob", "apply_schedules", "configured_jobs",
     },
     "contractsync.package": {
         "PackageField", "PackageObject", "SchemaTarget", "install_in_sandbox", "package_objects",

@@ -19,6 +19,7 @@ from contractsync.errors import ConfigurationError, ContractSyncError
 from contractsync.logs import configure_logging, redact
 from contractsync.settings import settings_reference
 
+from ._api import api_app
 from ._audit import audit_app
 from ._contracts import contracts_app
 from ._engine import workflows_app
@@ -28,6 +29,7 @@ from ._orgs import orgs_add, orgs_remove
 from ._reconcile import inbound_app, reconcile
 from ._state import CliState, state
 from ._sync import dlq_app, mapping_app, orgs_app, sync_app
+from ._worker import schedules, worker
 
 log = logging.getLogger("contractsync")
 
@@ -52,6 +54,9 @@ app.add_typer(inbound_app, name="inbound")
 orgs_app.command("add")(orgs_add)
 orgs_app.command("remove")(orgs_remove)
 app.add_typer(eval_app, name="eval")
+app.command("worker")(worker)
+app.command("schedules")(schedules)
+app.add_typer(api_app, name="api")
 config_app = typer.Typer(help="Settings: where they come from and what they are.")
 app.add_typer(config_app, name="config")
 

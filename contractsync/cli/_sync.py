@@ -22,6 +22,7 @@ from contractsync.sync import (
     org_registry,
     plan_org,
     quarantine_message,
+    replay_dead_letters,
     start_sync,
 )
 
@@ -204,25 +205,20 @@ def dlq_replay(
     cli = state(ctx)
     app = cli.app()
     letters = [app.dead_letters.get(i) for i in letter_id] if letter_id else app.dead_letters.list()
-    open_letters = [letter for letter in letters if letter.status == "open"]
-    if not open_letters:
+    if not any(letter.status == "open" for letter in letters):
         cli.console.print("No open dead letters to replay.")
         return
-    by_org: dict[str, list[str]] = {}
-    for letter in open_letters:
-        by_org.setdefault(letter.org, []).append(letter.contract_key)
-    today = datetime.now(UTC).date()
     with durable_engine(app):
-        for name, keys in by_org.items():
-            _print_summary(
-                cli, name, start_sync(name, sorted(set(keys)), today=today, actor=app.actor)
-            )
-    still_open = [
-        letter.id for letter in open_letters if app.dead_letters.get(letter.id).status == "open"
-    ]
-    if still_open:
+        report = replay_dead_letters(
+            app, letter_id, today=datetime.now(UTC).date(), actor=app.actor
+        )
+    for name, summary in report.summaries.items():
+        _print_summary(cli, name, summary)
+    for error in report.errors.values():
+        raise error
+    if report.still_open:
         raise SyncError(
-            f"Dead letter(s) {', '.join(map(str, still_open))} still refused; "
+            f"Dead letter(s) {', '.join(map(str, report.still_open))} still refused; "
             "see contractsync dlq list"
         )
 

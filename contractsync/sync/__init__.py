@@ -21,12 +21,15 @@ from ._plan import (
 )
 from ._quarantine import quarantine_message
 from ._reconcile import DELETED, DriftFinding, ReconcileReport, RecordDrift, detect_drift, reconcile
+from ._replay import replay_dead_letters
 from ._run import contracts_for, org_registry, plan_org, routed, run_key
+from ._schedule import JOBS, ScheduledJob, apply_schedules, configured_jobs
 from ._workflow import org_queue, start_sync
 
 __all__ = [
     "BULK_THRESHOLD",
     "DELETED",
+    "JOBS",
     "SANDBOX_ORG",
     "Action",
     "Channel",
@@ -45,10 +48,13 @@ __all__ = [
     "ReconcileReport",
     "RecordDrift",
     "RemovalItem",
+    "ScheduledJob",
     "WriteBack",
     "WriteItem",
+    "apply_schedules",
     "canonical_value",
     "choose_channel",
+    "configured_jobs",
     "contracts_for",
     "deliver_chunk",
     "deliver_removals",
@@ -65,6 +71,7 @@ __all__ = [
     "reconcile",
     "reconcile_decision",
     "record_drift",
+    "replay_dead_letters",
     "routed",
     "run_key",
     "same_value",

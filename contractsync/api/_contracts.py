@@ -1,0 +1,81 @@
+"""``/contracts``: read-only views of the canonical records, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Request
+
+from contractsync.errors import NotFoundError
+from contractsync.model import LifecycleStatus
+from contractsync.store import tables
+
+from ._errors import error_responses, not_found
+from ._models import ContractDetail, ContractPage, ContractSummary
+from ._state import api_state
+
+router = APIRouter(prefix="/contracts", tags=["contracts"])
+
+
+@router.get("", responses=error_responses(401))
+def list_contracts(
+    request: Request,
+    status: Annotated[
+        LifecycleStatus | None, Query(description="Only contracts in this lifecycle status.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Contracts per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Contracts to skip (by key order).")] = 0,
+) -> ContractPage:
+    """Contracts in the store, ordered by key, with their status and version."""
+    app = api_state(request).app
+    condition = sa.true() if status is None else tables.contracts.c.status == status.value
+    with app.database.read() as connection:
+        total = connection.execute(
+            sa.select(sa.func.count()).select_from(tables.contracts).where(condition)
+        ).scalar_one()
+        keys = connection.execute(
+            sa.select(tables.contracts.c.contract_key)
+            .where(condition)
+            .order_by(tables.contracts.c.contract_key)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
+        page = list(keys)
+    # Read through the repository so a record reads the same here as everywhere else; a
+    # contract is never deleted, so every key of the page is still there.
+    items = [ContractSummary.of(app.contracts.get(key)) for key in page]
+    return ContractPage(total=int(total), limit=limit, offset=offset, items=items)
+
+
+@router.get("/{key}", responses=error_responses(401, 404))
+def show_contract(
+    request: Request,
+    key: str,
+    version: Annotated[
+        int | None, Query(ge=1, description="This version instead of the current one.")
+    ] = None,
+) -> ContractDetail:
+    """One canonical record (the current version, or an earlier one)."""
+    app = api_state(request).app
+    stored = app.contracts.find(key)
+    if stored is None:
+        raise not_found(f"No contract '{key}' in the store. List them with GET /contracts.")
+    record = stored.contract
+    if version is not None and version != stored.version:
+        try:
+            record = app.contracts.get_version(key, version)
+        except NotFoundError:
+            raise not_found(
+                f"Contract '{key}' has no version {version}; its versions are 1 to "
+                f"{stored.version}."
+            ) from None
+    return ContractDetail(
+        key=key,
+        version=version or stored.version,
+        current_version=stored.version,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+        record=record.model_dump(mode="json"),
+    )
