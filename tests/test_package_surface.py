@@ -58,7 +58,8 @@ PUBLIC = {
         "to_salesforce", "normalize_domain", "normalize_value",
     },
     "contractsync.salesforce": {
-        "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "JOB_RECORDS", "to_csv", "AccessTokenAuth",
+        "COLLECTION_LIMIT", "DEFAULT_API_VERSION", "JOB_CALLS", "JOB_RECORDS", "to_csv",
+        "AccessTokenAuth",
         "ApiUsage",
         "ClientCredentialsAuth", "Disposition", "FieldError", "JwtBearerAuth", "LimitTracker",
         "OrgAuth", "OrgClient", "OrgSession", "PasswordAuth", "RecordResult", "RetryPolicy",

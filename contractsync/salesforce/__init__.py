@@ -8,7 +8,7 @@ from ._auth import (
     OrgSession,
     PasswordAuth,
 )
-from ._bulk import JOB_RECORDS, to_csv
+from ._bulk import JOB_CALLS, JOB_RECORDS, to_csv
 from ._classify import Disposition, classify
 from ._client import COLLECTION_LIMIT, DEFAULT_API_VERSION, OrgClient
 from ._limits import ApiUsage, LimitTracker, parse_limit_info
@@ -19,6 +19,7 @@ from ._transport import org_http_session
 __all__ = [
     "COLLECTION_LIMIT",
     "DEFAULT_API_VERSION",
+    "JOB_CALLS",
     "JOB_RECORDS",
     "AccessTokenAuth",
     "ApiUsage",

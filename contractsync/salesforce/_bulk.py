@@ -4,12 +4,19 @@ Each HTTP call of a job (create, upload, close, polls, result pages) goes throug
 client's one call path, so it is retried, counted and limited like any other. CSV rules
 (salesforce-api.md 5.1): an empty cell leaves a field unchanged, ``#N/A`` sets it null,
 parent lookups are ``Relationship.External_Id__c`` columns.
+
+A job costs ``JOB_CALLS`` calls at best. The failed and unprocessed result files are read
+only when the finished job's counters say they hold rows, or when rows are still
+unaccounted for after the reads made: every record gets a result either way.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +31,51 @@ from ._results import FieldError, RecordResult
 if TYPE_CHECKING:
     from ._client import OrgClient
 
+log = logging.getLogger(__name__)
+
 JOB_RECORDS = 10_000
 """Records per job: Salesforce processes ingest in internal batches of 10,000 rows."""
+JOB_CALLS = 5
+"""Calls of a job whose rows all succeed, at best: create, upload, close, one poll, and the
+successful results. Rows that fail add one read (failed results)."""
 _TERMINAL = {"JobComplete", "Failed", "Aborted"}
 _POLL_S = (0.5, 1.0, 2.0, 5.0, 10.0)
 """Waits between polls of a job. Each poll is an API call; real orgs take seconds to
 minutes per job, so polls start at half a second and back off to ten."""
+_FIRST_WAIT_MAX_S = 30.0
+_GUESS_S_PER_ROW = 0.0005
+"""Before an org has finished a job of an object: 2,000 rows a second, a guess that the
+first job corrects (real orgs take longer when busy, which costs a poll, not a result)."""
+_PROBE = 0.8
+"""A job that was done at the first poll may have been done sooner: the next job of that
+object waits this share of the time, so the pace follows an org that got faster."""
+
+
+class JobPace:
+    """How long an org has been taking per row, by object, to time a job's first poll.
+
+    Polling right after the close is a wasted call on any real org (the job is queued).
+    The first poll waits as long as the last job of the object took per row (a guess
+    before the first); later polls back off as ``_POLL_S`` says. Learned per client (one
+    org), in memory: a wrong guess costs one extra poll or a little wall time, never a
+    result.
+    """
+
+    def __init__(self) -> None:
+        self._seconds_per_row: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_wait(self, sobject: str, rows: int) -> float:
+        with self._lock:
+            per_row = self._seconds_per_row.get(sobject)
+        if per_row is None:
+            per_row = _GUESS_S_PER_ROW
+        return min(max(per_row * rows, _POLL_S[0] / 5), _FIRST_WAIT_MAX_S)
+
+    def observe(self, sobject: str, rows: int, elapsed_s: float, *, first_poll: bool) -> None:
+        per_row = elapsed_s / max(rows, 1)
+        with self._lock:
+            self._seconds_per_row[sobject] = per_row * _PROBE if first_poll else per_row
 
 
 def bulk_upsert(
@@ -117,7 +163,7 @@ def _one_job(
         f"bulk close {job_id}",
         lambda sf: _raw(sf, "PATCH", path, json={"state": "UploadComplete"}),
     )
-    info = _wait(client, path)
+    info = _wait(client, path, sobject, len(records))
     if info["state"] != "JobComplete":
         raise PermanentSyncError(
             f"Org '{client.name}': Bulk job {job_id} for {sobject} ended {info['state']}: "
@@ -126,6 +172,30 @@ def _one_job(
             job_id=job_id,
         )
     results: dict[str, RecordResult] = {}
+    keys = {key for key, _ in records}
+    _read_successes(client, path, external_id_field, results)
+    failed_read = False
+    # numberRecordsFailed 0 means the failed file is empty (salesforce-api.md 5.1); a job
+    # that does not say reads it.
+    if info.get("numberRecordsFailed") != 0:
+        _read_failures(client, path, external_id_field, results)
+        failed_read = True
+    # Unprocessed rows exist only for jobs that did not finish; anything not yet accounted
+    # for is looked for there, and then (if the counters were wrong) among the failures.
+    if not keys <= results.keys():
+        for row in _rows(client, f"{path}/unprocessedrecords"):
+            results[row[external_id_field]] = RecordResult.failed(
+                row[external_id_field],
+                [FieldError("SERVER_UNAVAILABLE", "row left unprocessed by the job")],
+            )
+    if not failed_read and not keys <= results.keys():
+        _read_failures(client, path, external_id_field, results)
+    return results
+
+
+def _read_successes(
+    client: OrgClient, path: str, external_id_field: str, results: dict[str, RecordResult]
+) -> None:
     for row in _rows(client, f"{path}/successfulResults"):
         results[row[external_id_field]] = RecordResult(
             key=row[external_id_field],
@@ -133,27 +203,34 @@ def _one_job(
             success=True,
             created=row.get("sf__Created", "").lower() == "true",
         )
+
+
+def _read_failures(
+    client: OrgClient, path: str, external_id_field: str, results: dict[str, RecordResult]
+) -> None:
     for row in _rows(client, f"{path}/failedResults"):
         results[row[external_id_field]] = RecordResult.failed(
             row[external_id_field],
             [FieldError.from_bulk(row.get("sf__Error", ""))],
             row.get("sf__Id") or None,
         )
-    for row in _rows(client, f"{path}/unprocessedrecords"):
-        results[row[external_id_field]] = RecordResult.failed(
-            row[external_id_field],
-            [FieldError("SERVER_UNAVAILABLE", "row left unprocessed by the job")],
-        )
-    return results
 
 
-def _wait(client: OrgClient, path: str) -> dict[str, Any]:
+def _wait(client: OrgClient, path: str, sobject: str, rows: int) -> dict[str, Any]:
+    closed = time.monotonic()
+    client.retry.sleep(client.bulk_pace.first_wait(sobject, rows))
     polls = 0
     while True:
         info: dict[str, Any] = client._call(
             f"bulk poll {path}", lambda sf: _raw(sf, "GET", path).json()
         )
         if info.get("state") in _TERMINAL:
+            elapsed = time.monotonic() - closed
+            client.bulk_pace.observe(sobject, rows, elapsed, first_poll=polls == 0)
+            log.debug(
+                "bulk job finished org=%s sobject=%s rows=%d seconds=%.2f polls=%d state=%s",
+                client.name, sobject, rows, elapsed, polls + 1, info.get("state"),
+            )  # fmt: skip
             return info
         client.retry.sleep(_POLL_S[min(polls, len(_POLL_S) - 1)])
         polls += 1

@@ -24,6 +24,7 @@ from contractsync.errors import (
 )
 
 from ._auth import OrgAuth, OrgSession
+from ._bulk import JobPace
 from ._classify import Disposition, classify
 from ._limits import LimitTracker
 from ._results import FieldError, RecordResult
@@ -68,6 +69,8 @@ class OrgClient:
         self._session: OrgSession | None = None
         self._sf: Salesforce | None = None
         self._describes: dict[str, dict[str, Any]] = {}
+        self.bulk_pace = JobPace()
+        """How long this org's Bulk jobs take, to time their first poll."""
 
     # ---- reads ----
 

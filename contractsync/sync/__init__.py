@@ -3,11 +3,12 @@ the way back: drift reconciliation and inbound sync with conflict policies."""
 
 from ._backmap import WriteBack, canonical_value, with_value, write_backs
 from ._conflict import Decision, ReconcilePolicy, inbound_decision, reconcile_decision
-from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
+from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals
 from ._drift import FieldDrift, record_drift, same_value
 from ._inbound import InboundChange, InboundReport, poll_inbound
 from ._items import RemovalItem, WriteItem, plan_items
 from ._orgs import SANDBOX_ORG, OrgRegistry
+from ._owners import owner_ids
 from ._plan import (
     BULK_THRESHOLD,
     Action,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from contractsync.errors import PermanentSyncError, RecordRejected
 from contractsync.salesforce import (
     COLLECTION_LIMIT,
+    JOB_CALLS,
     Disposition,
     FieldError,
     OrgClient,
@@ -53,20 +55,6 @@ class ChunkOutcome:
 
 DRIFT_ROUNDS = 3
 """Describe-and-resend rounds per chunk: each can only add fields, so few are ever needed."""
-
-
-def owner_ids(client: OrgClient, items: Sequence[WriteItem]) -> dict[str, str]:
-    """User Ids for every owner the items name, found in one query per match field."""
-    wanted: dict[str, set[str]] = {}
-    for item in items:
-        if item["owner"]:
-            match_on, value = item["owner"]
-            wanted.setdefault(match_on, set()).add(value)
-    found: dict[str, str] = {}
-    for match_on, values in wanted.items():
-        for value, user_id in client.find_users(match_on, sorted(values)).items():
-            found[f"{match_on}:{value}"] = user_id
-    return found
 
 
 def deliver_chunk(
@@ -143,9 +131,10 @@ def deliver_chunk(
     ]
     if second:
         created = {result.key for result in results if result.created}
-        # A Bulk job's creations move on in a second job: one job's few calls instead of a
-        # collection call per 200 records (bench/bench_sync.py: 13 calls down to about 7).
-        move_on = _upsert_bulk if bulk and len(second) > COLLECTION_LIMIT else _upsert
+        # A Bulk job's creations move on by whichever costs fewer calls: collections of 200,
+        # or a second job (JOB_CALLS at best) once there are more than JOB_CALLS collections.
+        by_job = bulk and math.ceil(len(second) / COLLECTION_LIMIT) > JOB_CALLS
+        move_on = _upsert_bulk if by_job else _upsert
         by_key = {r.key: r for r in move_on(client, sobject, key_field, second)}
         results = [
             by_key.get(result.key, result) if result.success else result for result in results

@@ -27,6 +27,8 @@ from contractsync.salesforce import (
 )
 from contractsync.settings import OrgSettings, Settings
 
+from ._owners import OwnerDirectory
+
 log = logging.getLogger(__name__)
 
 SANDBOX_ORG = "sandbox"
@@ -41,6 +43,7 @@ class OrgRegistry:
         self._clients: dict[str, OrgClient] = {}
         self._mappings: dict[str, Mapping] = {}
         self._sandboxes: dict[str, Any] = {}
+        self._owners: dict[str, OwnerDirectory] = {}
 
     def names(self) -> list[str]:
         return sorted(self._orgs)
@@ -75,6 +78,11 @@ class OrgRegistry:
                 limits=LimitTracker(reserve_fraction=org.api_reserve),
             )
         return self._clients[name]
+
+    def owners(self, name: str) -> OwnerDirectory:
+        """The owners ``name`` resolved recently in this process (see ``OwnerDirectory``)."""
+        self.settings_for(name)
+        return self._owners.setdefault(name, OwnerDirectory())
 
     def _auth(self, name: str, org: OrgSettings) -> tuple[OrgAuth, str | None]:
         ca_bundle = str(org.ca_bundle) if org.ca_bundle else None
@@ -135,6 +143,7 @@ class OrgRegistry:
             sandbox.stop()
         self._clients.clear()
         self._sandboxes.clear()
+        self._owners.clear()
 
 
 def _given(value: str | None) -> str:

@@ -28,7 +28,7 @@ from contractsync.store import ConfirmedRecord, InboundRepository
 
 from ._backmap import OWNER, write_backs
 from ._conflict import Decision, ReconcilePolicy, reconcile_decision
-from ._deliver import deliver_chunk, owner_ids
+from ._deliver import deliver_chunk
 from ._drift import (
     ACCEPTED,
     FieldDrift,
@@ -38,6 +38,7 @@ from ._drift import (
     select_fields,
 )
 from ._items import WriteItem
+from ._owners import owner_ids
 from ._readback import read_by_keys
 from ._run import org_registry
 from ._writeback import IncomingValue, amend_state, write_back

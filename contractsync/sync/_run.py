@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -23,6 +24,41 @@ def org_registry(app: App) -> OrgRegistry:
         registry = OrgRegistry(app.settings)
         app.services["orgs"] = registry
     return registry
+
+
+class Selections:
+    """The contracts ``start_sync`` loaded for a run, handed to the run's plan step when it
+    runs in the same process, so a sync reads and parses its contracts once.
+
+    Only the exact versions the run's key was computed from are handed over; a plan step
+    that finds none (another worker took the run, or it is recovered after a crash) loads
+    the contracts from the store as before.
+    """
+
+    def __init__(self) -> None:
+        self._by_run: dict[str, list[StoredContract]] = {}
+        self._lock = threading.Lock()
+
+    def offer(self, run_id: str, stored: Sequence[StoredContract]) -> None:
+        with self._lock:
+            self._by_run[run_id] = list(stored)
+
+    def get(self, run_id: str) -> list[StoredContract] | None:
+        with self._lock:
+            return self._by_run.get(run_id)
+
+    def drop(self, run_id: str) -> None:
+        with self._lock:
+            self._by_run.pop(run_id, None)
+
+
+def selections(app: App) -> Selections:
+    """The app's hand-over of loaded contracts from ``start_sync`` to plan steps."""
+    found = app.services.get("sync_selections")
+    if not isinstance(found, Selections):
+        found = Selections()
+        app.services["sync_selections"] = found
+    return found
 
 
 def routed(contract: Contract, route: dict[str, list[str]]) -> bool:

@@ -21,10 +21,11 @@ from contractsync.errors import ApiAllowanceExhausted
 from contractsync.salesforce import JOB_RECORDS
 from contractsync.store import ConfirmedRecord
 
-from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals, owner_ids
+from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals
 from ._items import RemovalItem, WriteItem, plan_items
+from ._owners import owner_ids
 from ._plan import Channel, choose_channel
-from ._run import contracts_for, org_registry, plan_org, run_key, summary_of
+from ._run import contracts_for, org_registry, plan_org, run_key, selections, summary_of
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,9 @@ def _deliver_within_allowance(
 def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str) -> dict[str, Any]:
     app = engine_app()
     registry = org_registry(app)
-    stored = contracts_for(app, registry, org, contract_keys)
+    stored = selections(app).get(run_id)
+    if stored is None:
+        stored = contracts_for(app, registry, org, contract_keys)
     plan = plan_org(app, registry, org, stored, today=date.fromisoformat(today))
     mapping = registry.mapping(org)
     parents = {obj.name: obj.sobject for obj in mapping.objects}
@@ -181,7 +184,8 @@ def owners_step(org: str, groups: list[tuple[str, list[WriteItem]]]) -> dict[str
     try:
         if not client.limits.allows(2):
             client.fetch_limits()  # the reading may be old: ask before pausing
-        return {"owners": owner_ids(client, [item for _, items in groups for item in items])}
+        items = [item for _, items in groups for item in items]
+        return {"owners": owner_ids(client, items, registry.owners(org))}
     except ApiAllowanceExhausted as exhausted:
         log.warning("org paused: %s", exhausted.message)
         return {"paused": True, "pause_s": registry.settings_for(org).pause_s}
@@ -216,6 +220,7 @@ def deliver_step(  # noqa: PLR0917 - DBOS passes step arguments positionally on 
                 client, pending, owners, bulk=bulk, quarantined=quarantined or {}
             )
             _record(app, org, outcome, run_id, actor)
+        registry.owners(org).forget_refused(outcome.dead_letters)
     except ApiAllowanceExhausted as exhausted:
         log.warning("org paused: %s", exhausted.message)
         return {"paused": True, "pause_s": registry.settings_for(org).pause_s}
@@ -291,13 +296,18 @@ def start_sync(
     queue = org_queue(
         org, concurrency=settings.concurrency, calls_per_second=settings.calls_per_second
     )
-    with SetWorkflowID(run_id):
-        handle = queue.enqueue(sync_org_workflow, org, contract_keys, today.isoformat(), actor)
-    if on_progress is not None:
-        _follow_progress(run_id, handle, on_progress)
-    # A queued workflow's handle polls the system database for the result, by default once
-    # a second: every sync would take at least a second. Poll as often as the queue does.
-    result: dict[str, Any] = handle.get_result(polling_interval_sec=RESULT_POLL_S)
+    handoff = selections(app)
+    handoff.offer(run_id, stored)
+    try:
+        with SetWorkflowID(run_id):
+            handle = queue.enqueue(sync_org_workflow, org, contract_keys, today.isoformat(), actor)
+        if on_progress is not None:
+            _follow_progress(run_id, handle, on_progress)
+        # A queued workflow's handle polls the system database for the result, by default
+        # once a second: every sync would take at least a second. Poll as the queue does.
+        result: dict[str, Any] = handle.get_result(polling_interval_sec=RESULT_POLL_S)
+    finally:
+        handoff.drop(run_id)
     return {"run_id": run_id, "already_done": False, **result}
 
 
