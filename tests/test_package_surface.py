@@ -45,6 +45,7 @@ PUBLIC = {
         "detect_drift", "inbound_decision", "poll_inbound", "reconcile", "reconcile_decision",
         "record_drift", "same_value", "write_backs", "canonical_value", "with_value",
         "replay_dead_letters", "JOBS", "ScheduledJob", "apply_schedules", "configured_jobs",
+        "mapping_problems", "require_fitting_mapping",
     },
     "contractsync.package": {
         "PackageField", "PackageObject", "SchemaTarget", "install_in_sandbox", "package_objects",

@@ -12,13 +12,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from contractsync.durable import durable_engine, finish_recovered_workflows
-from contractsync.errors import MappingError, PermanentSyncError, SyncError
-from contractsync.mapping import check_mapping
+from contractsync.errors import MappingError, SyncError
 from contractsync.sync import (
     OrgRegistry,
     Plan,
     choose_channel,
     contracts_for,
+    mapping_problems,
     org_registry,
     plan_org,
     quarantine_message,
@@ -74,11 +74,6 @@ def sync(
     with durable_engine(app) as launched_at:
         finish_recovered_workflows(launched_at=launched_at)
         for name in orgs:
-            for problem in _mapping_problems(app, name):
-                raise MappingError(
-                    f"Mapping of org '{name}' does not fit the org: {problem}. "
-                    f"See all problems with: contractsync mapping check --org {name}"
-                )
             summary = _sync_with_progress(cli, name, contract, today=today, actor=app.actor)
             if not summary.get("already_done"):
                 delivered = summary["delivered"]
@@ -229,7 +224,7 @@ def mapping_check(
 ) -> None:
     """Validate the org's mapping against its describe: every problem, with the fix."""
     cli = state(ctx)
-    problems = _mapping_problems(cli.app(), org)
+    problems = mapping_problems(org_registry(cli.app()), org)
     if not problems:
         cli.console.print(f"Mapping of org '{org}' fits the org.")
         return
@@ -269,19 +264,6 @@ def orgs_test(ctx: typer.Context, org: Annotated[str, typer.Argument()]) -> None
         f"Org '{org}' answers: API usage {limits.get('Max', 0) - limits.get('Remaining', 0)}"
         f"/{limits.get('Max', '?')} today."
     )
-
-
-def _mapping_problems(app: Any, org: str) -> list[str]:
-    registry = org_registry(app)
-    client = registry.client(org)
-
-    def describe(sobject: str) -> dict[str, Any] | None:
-        try:
-            return client.describe(sobject, refresh=True)
-        except PermanentSyncError:
-            return None
-
-    return [str(problem) for problem in check_mapping(registry.mapping(org), describe, org=org)]
 
 
 def _print_plan(cli: Any, org: str, plan: Plan, *, bulk_threshold: int) -> None:

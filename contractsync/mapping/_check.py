@@ -63,7 +63,7 @@ def check_mapping(mapping: Mapping, describe: Describe, *, org: str) -> list[Map
     """Every problem of ``mapping`` in the org whose describe is given."""
     problems: list[MappingProblem] = []
     describes: dict[str, dict[str, Any]] = {}
-    deploy = f"Deploy the package (contractsync package deploy --org {org}) or fix the mapping."
+    deploy = f"Create it in org '{org}' or fix the mapping."
     for obj in mapping.objects:
         described = describe(obj.sobject)
         if described is None:

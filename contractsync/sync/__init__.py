@@ -5,6 +5,7 @@ from ._backmap import WriteBack, canonical_value, with_value, write_backs
 from ._conflict import Decision, ReconcilePolicy, inbound_decision, reconcile_decision
 from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals
 from ._drift import FieldDrift, record_drift, same_value
+from ._fit import mapping_problems, require_fitting_mapping
 from ._inbound import InboundChange, InboundReport, poll_inbound
 from ._items import RemovalItem, WriteItem, plan_items
 from ._orgs import SANDBOX_ORG, OrgRegistry
@@ -61,6 +62,7 @@ __all__ = [
     "deliver_removals",
     "detect_drift",
     "inbound_decision",
+    "mapping_problems",
     "org_queue",
     "org_registry",
     "owner_ids",
@@ -73,6 +75,7 @@ __all__ = [
     "reconcile_decision",
     "record_drift",
     "replay_dead_letters",
+    "require_fitting_mapping",
     "routed",
     "run_key",
     "same_value",

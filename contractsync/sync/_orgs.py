@@ -27,6 +27,7 @@ from contractsync.salesforce import (
 )
 from contractsync.settings import OrgSettings, Settings
 
+from ._fit import FitChecks
 from ._owners import OwnerDirectory
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class OrgRegistry:
         self._mappings: dict[str, Mapping] = {}
         self._sandboxes: dict[str, Any] = {}
         self._owners: dict[str, OwnerDirectory] = {}
+        self.fit_checks = FitChecks()
+        """Orgs whose mapping passed its check recently in this process (``_fit``)."""
 
     def names(self) -> list[str]:
         return sorted(self._orgs)

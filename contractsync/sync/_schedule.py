@@ -25,6 +25,7 @@ from contractsync.durable import engine_app
 from contractsync.settings import Settings
 
 from ._conflict import ReconcilePolicy
+from ._fit import require_fitting_mapping
 from ._inbound import poll_inbound
 from ._reconcile import reconcile
 from ._run import contracts_for, org_registry, run_key
@@ -151,6 +152,7 @@ def due_sync_step(org: str, today: str) -> str | None:
     finished = {run["run_id"]: run for run in app.sync_runs.recent(org=org, limit=1000)}
     if run_id in finished and finished[run_id]["status"] == "complete":
         return None
+    require_fitting_mapping(registry, org)
     return run_id
 
 

@@ -22,6 +22,7 @@ from contractsync.salesforce import JOB_RECORDS
 from contractsync.store import ConfirmedRecord
 
 from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals
+from ._fit import require_fitting_mapping
 from ._items import RemovalItem, WriteItem, plan_items
 from ._owners import owner_ids
 from ._plan import Channel, choose_channel
@@ -292,6 +293,7 @@ def start_sync(
     if run_id in finished and finished[run_id]["status"] == "complete":
         # Same contract versions, same day, delivered in full: nothing to do, no call made.
         return {"run_id": run_id, "already_done": True, **finished[run_id]["summary"]}
+    require_fitting_mapping(registry, org)
     settings = registry.settings_for(org)
     queue = org_queue(
         org, concurrency=settings.concurrency, calls_per_second=settings.calls_per_second

@@ -13,10 +13,16 @@ from pydantic import SecretStr
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
+from contractsync.errors import MappingError
 from contractsync.model import Contract
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import OrgSettings, load_settings
-from contractsync.sync import org_registry, quarantine_message, start_sync
+from contractsync.sync import (
+    org_registry,
+    quarantine_message,
+    require_fitting_mapping,
+    start_sync,
+)
 
 TODAY = date(2026, 11, 28)
 APPROVED = {"state": "auto_approved"}
@@ -58,7 +64,9 @@ def test_a_field_dropped_mid_run_is_quarantined_and_sent_again_once_it_is_back(
         for field in org_registry(sync_app).client("test").describe("Contract")["fields"]
         if field["name"] == FIELD
     )
-    # After `mapping check` passed (the sync itself checks nothing), an admin deletes it.
+    # The mapping passed its check a moment ago (a worker trusts that for a while); then an
+    # admin deletes the field.
+    require_fitting_mapping(org_registry(sync_app), "test")
     packaged_org.remove_custom_field("Contract", FIELD)
 
     summary = _sync(sync_app)
@@ -93,3 +101,21 @@ def test_a_field_dropped_mid_run_is_quarantined_and_sent_again_once_it_is_back(
     assert again["planned"]["update"] == 3  # only the contracts, to send the field
     rows = client.query_all(f"SELECT CS_Key__c, {FIELD} FROM Contract ORDER BY CS_Key__c")
     assert {row[FIELD] for row in rows} == {"subscription"}
+
+
+def test_a_run_does_not_start_on_a_mapping_the_org_refuses(
+    packaged_org: SandboxOrg, sync_app: App, make_contract: Callable[..., Contract]
+) -> None:
+    contract = make_contract("C-1", account={"key": "ACC-C-1", "name": "Account C-1"})
+    sync_app.contracts.create(contract, actor="t", reason="new")
+    packaged_org.remove_custom_field("Contract", FIELD)
+    client = org_registry(sync_app).client("test")
+    calls_before = client.calls
+
+    with pytest.raises(MappingError, match=f"contract.{FIELD}: field does not exist") as refused:
+        _sync(sync_app)
+
+    assert "contractsync mapping check --org test" in refused.value.message
+    assert client.query_all("SELECT Id FROM Account WHERE CS_Key__c = 'ACC-C-1'") == []
+    assert sync_app.sync_runs.recent(org="test") == []
+    assert client.calls > calls_before  # it asked the org (describes), and wrote nothing
