@@ -25,7 +25,7 @@ PUBLIC = {
     },
     "contractsync.durable": {
         "APP_NAME", "ProcessLock", "WorkflowSummary", "durable_engine", "engine_app",
-        "engine_config", "finish_recovered_workflows", "recent_workflows",
+        "engine_config", "finish_recovered_workflows", "recent_workflows", "queue_depths",
     },
     "contractsync.ingest": {
         "DocumentFile", "LoadOutcome", "RecordFile", "find_record_files", "load_record_files",
@@ -45,7 +45,7 @@ PUBLIC = {
         "detect_drift", "inbound_decision", "poll_inbound", "reconcile", "reconcile_decision",
         "record_drift", "same_value", "write_backs", "canonical_value", "with_value",
         "replay_dead_letters", "JOBS", "ScheduledJob", "apply_schedules", "configured_jobs",
-        "mapping_problems", "require_fitting_mapping",
+        "mapping_problems", "require_fitting_mapping", "queued_runs",
     },
     "contractsync.package": {
         "PackageField", "PackageObject", "SchemaTarget", "install_in_sandbox", "package_objects",

@@ -159,6 +159,8 @@ class LastRun(_Body):
 class OrgStatus(_Body):
     org: str
     flow: str
+    queued: int
+    """Syncs waiting on or running from the org's queue, in any worker."""
     runs_in_progress: int
     open_dead_letters: int
     last_run: LastRun | None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from contractsync.errors import ContractSyncError
-from contractsync.sync import org_registry
+from contractsync.sync import org_registry, queued_runs
 
 from ._errors import error_responses
 from ._models import ApiUsage, LastRun, OrgStatus, SyncRun, SyncRunList, SyncStatus
@@ -35,20 +35,23 @@ def sync_status(request: Request) -> SyncStatus:
     daily allowance (asked of the org now; 'unreachable' with the error code if it fails)."""
     state = api_state(request)
     registry = org_registry(state.app)
+    queued = queued_runs(state.app, registry.names())
     return SyncStatus(
         orgs=[
-            _org_status(state, name, registry.settings_for(name).flow) for name in registry.names()
+            _org_status(state, name, registry.settings_for(name).flow, queued[name])
+            for name in registry.names()
         ]
     )
 
 
-def _org_status(state: ApiState, name: str, flow: str) -> OrgStatus:
+def _org_status(state: ApiState, name: str, flow: str, queued: int) -> OrgStatus:
     app = state.app
     recent = app.sync_runs.recent(org=name, limit=RUNS_SCANNED_FOR_STATUS)
     last = recent[0] if recent else None
     return OrgStatus(
         org=name,
         flow=flow,
+        queued=queued,
         runs_in_progress=sum(1 for run in recent if run["status"] == "running"),
         open_dead_letters=app.dead_letters.count_open(name),
         last_run=LastRun(

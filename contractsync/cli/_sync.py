@@ -22,6 +22,7 @@ from contractsync.sync import (
     org_registry,
     plan_org,
     quarantine_message,
+    queued_runs,
     replay_dead_letters,
     start_sync,
 )
@@ -118,7 +119,10 @@ def sync_status(ctx: typer.Context) -> None:
     app = cli.app()
     registry = org_registry(app)
     table = Table(title="orgs")
-    columns = ("org", "flow", "API usage", "runs in progress", "open dead letters", "last run")
+    columns = (
+        "org", "flow", "API usage", "queued", "runs in progress", "open dead letters", "last run"
+    )  # fmt: skip
+    queued = queued_runs(app, registry.names())
     for column in (*columns, "status"):
         table.add_column(column)
     for name in registry.names():
@@ -135,6 +139,7 @@ def sync_status(ctx: typer.Context) -> None:
             name,
             registry.settings_for(name).flow,
             usage,
+            str(queued[name]),
             str(in_progress),
             str(app.dead_letters.count_open(name)),
             f"{runs[0]['started_at']:%Y-%m-%d %H:%M}" if runs else "never",

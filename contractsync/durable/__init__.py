@@ -10,6 +10,7 @@ from ._engine import (
     recent_workflows,
 )
 from ._locks import ProcessLock
+from ._queues import queue_depths
 
 __all__ = [
     "APP_NAME",
@@ -19,5 +20,6 @@ __all__ = [
     "engine_app",
     "engine_config",
     "finish_recovered_workflows",
+    "queue_depths",
     "recent_workflows",
 ]

@@ -26,7 +26,7 @@ from ._reconcile import DELETED, DriftFinding, ReconcileReport, RecordDrift, det
 from ._replay import replay_dead_letters
 from ._run import contracts_for, org_registry, plan_org, routed, run_key
 from ._schedule import JOBS, ScheduledJob, apply_schedules, configured_jobs
-from ._workflow import org_queue, start_sync
+from ._workflow import org_queue, queued_runs, start_sync
 
 __all__ = [
     "BULK_THRESHOLD",
@@ -71,6 +71,7 @@ __all__ = [
     "plan_sync",
     "poll_inbound",
     "quarantine_message",
+    "queued_runs",
     "reconcile",
     "reconcile_decision",
     "record_drift",

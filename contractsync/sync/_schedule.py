@@ -29,7 +29,7 @@ from ._fit import require_fitting_mapping
 from ._inbound import poll_inbound
 from ._reconcile import reconcile
 from ._run import contracts_for, org_registry, run_key
-from ._workflow import _fresh_run_id, org_queue, sync_org_workflow
+from ._workflow import _fresh_run_id, org_queue, sync_org_workflow, sync_queue
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def scheduled_sync(at: datetime, context: dict[str, Any]) -> None:
         return
     with SetWorkflowID(run_id):
         handle = DBOS.enqueue_workflow(
-            f"sync-{org}", sync_org_workflow, org, None, at.date().isoformat(), SCHEDULER
+            sync_queue(org), sync_org_workflow, org, None, at.date().isoformat(), SCHEDULER
         )
     summary = handle.get_result(polling_interval_sec=0.5)
     log.info("scheduled sync org=%s run=%s status=%s", org, run_id, summary.get("status"))

@@ -16,7 +16,7 @@ from typing import Any
 from dbos import DBOS, Queue, SetWorkflowID
 from dbos._queue import QueueRateLimit
 
-from contractsync.durable import ProcessLock, engine_app
+from contractsync.durable import ProcessLock, engine_app, queue_depths
 from contractsync.errors import ApiAllowanceExhausted
 from contractsync.salesforce import JOB_RECORDS
 from contractsync.store import ConfirmedRecord
@@ -35,6 +35,17 @@ PROGRESS_EVENT = "progress"
 RESULT_POLL_S = 0.05
 
 
+def sync_queue(org: str) -> str:
+    """The name of the queue ``org``'s syncs run on."""
+    return f"sync-{org}"
+
+
+def queued_runs(app: Any, orgs: Sequence[str]) -> dict[str, int]:
+    """Syncs waiting on or running from each org's queue (any process's)."""
+    depths = queue_depths(app.settings, [sync_queue(org) for org in orgs])
+    return {org: depths[sync_queue(org)] for org in orgs}
+
+
 def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> Queue:
     """The DBOS queue of one org, carrying its concurrency and rate limits.
 
@@ -47,7 +58,7 @@ def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> 
         # caps the start rate, and the org client's allowance tracking does the rest.
         limiter = {"limit": max(int(calls_per_second), 1), "period": 1.0}
     return DBOS.register_queue(
-        f"sync-{org}",
+        sync_queue(org),
         worker_concurrency=concurrency,
         limiter=limiter,
         polling_interval_sec=0.05,

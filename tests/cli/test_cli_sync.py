@@ -44,6 +44,13 @@ def test_dry_run_then_sync_then_nothing_left_to_do(
 
     assert main(["mapping", "check", "--org", "sandbox"]) == 0
     assert "fits the org" in capsys.readouterr().out
+    assert main(["sync", "status"]) == 0
+    status = capsys.readouterr().out
+    assert "queued" in status
+    row = next(line for line in status.splitlines() if "sandbox" in line)
+    org, flow, usage, queued, running, letters, *_ = [cell.strip() for cell in row.split("│")][1:]
+    assert (org, flow, queued, running, letters) == ("sandbox", "sandbox", "0", "0", "0")
+    assert usage.endswith("/15000")
     assert main(["dlq", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["audit", "verify"]) == 0

@@ -97,6 +97,4 @@ def test_every_problem_is_listed_not_just_the_first(org_client: OrgClient) -> No
     problems = check_mapping(mapping, _describer(org_client), org="emea")
     assert {p.field for p in problems} == {"CS_Missing__c", "EndDate", "Status"}
     assert all(isinstance(p, MappingProblem) for p in problems)
-    assert "Create it in org 'emea'" in str(
-        next(p for p in problems if p.field == "CS_Missing__c")
-    )
+    assert "Create it in org 'emea'" in str(next(p for p in problems if p.field == "CS_Missing__c"))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from dbos import DBOS
+from dbos import DBOS, SetEnqueueOptions
 from pydantic import SecretStr
 
 from contractsync.context import App
@@ -21,7 +21,15 @@ from contractsync.mapping import default_mapping_path
 from contractsync.model import Contract
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import OrgSettings, load_settings
-from contractsync.sync import ScheduledJob, apply_schedules, configured_jobs, org_registry
+from contractsync.sync import (
+    ScheduledJob,
+    apply_schedules,
+    configured_jobs,
+    org_queue,
+    org_registry,
+    queued_runs,
+)
+from contractsync.sync._workflow import sync_org_workflow
 
 APPROVED = {"state": "auto_approved"}
 ADMIN_EMAIL = "admin@sandbox.contractsync.invalid"
@@ -188,3 +196,21 @@ def test_a_scheduled_job_is_a_value_that_knows_its_next_runs() -> None:
     assert job.next_runs(datetime(2026, 11, 28, 12, 1, tzinfo=UTC), 3) == [
         datetime(2026, 11, 28, 12, minute, tzinfo=UTC) for minute in (5, 10, 15)
     ]
+
+
+def test_queued_syncs_are_counted_without_launching_the_engine(
+    packaged_org: SandboxOrg, mapping: Path, open_app: Callable[..., App]
+) -> None:
+    app = open_app(test=_org(packaged_org, mapping))
+    assert queued_runs(app, ["test"]) == {"test": 0}  # no engine has ever run here
+
+    with durable_engine(app):
+        org_queue("test", concurrency=1, calls_per_second=None)
+        with SetEnqueueOptions(delay_seconds=3600):
+            handle = DBOS.enqueue_workflow(
+                "sync-test", sync_org_workflow, "test", None, "2026-11-28", "tester"
+            )
+        assert queued_runs(app, ["test"]) == {"test": 1}
+        DBOS.cancel_workflow(handle.get_workflow_id())
+
+    assert queued_runs(app, ["test"]) == {"test": 0}
