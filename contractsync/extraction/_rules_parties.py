@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import re
 
-from contractsync.model import Party, PartyRole
+from contractsync.model import Party
 
-from ._candidate import Candidate, make_snippet
+from ._candidate import Candidate
+from ._parties_labels import labelled_parties, party_candidate
+from ._parties_names import ENTITY_END, SUFFIX, defined_label, party_name, party_role
+from ._parties_signatures import signature_names
 from ._text import ContractText
 
 _CONNECTOR = re.compile(
@@ -33,34 +36,6 @@ _PREAMBLE_END = re.compile(
     r"\s+(?:referred|the|they)|Dated\s*:?\s+(?:as\s+of\s+)?\w+\s+\d)",
 )
 _DEFINED = re.compile(r"\((?P<inside>[^()]{1,400})\)")
-# Contracts quote defined terms with straight and typographic quotes alike.
-_QUOTED = re.compile(r"[\"“”'‘’]{1,2}(?P<label>[^\"“”()]{1,60}?)[\"“”'‘’]{1,2}")  # noqa: RUF001
-_SUFFIX = (
-    r"(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|L\.?P|LLP|"
-    r"PLC|N\.V|B\.V|S\.A|N\.A|AG|GmbH|S\.?A\.?S|S\.?p\.?A|Pty|PTE|SE|ULC|LTD|INC|CORP|CO|"
-    r"S/A|A/S|G\.I\.E|S\.L|S\.R\.L|K\.K|AB|Oy|SARL|S\.A\.R\.L|LLLP|PC|P\.C|d/b/a|f/k/a)\b\.?"
-)
-_NAME_END = re.compile(
-    rf",(?!\s*{_SUFFIX})|\(|\s+(?:a|an)\s+(?=[A-Z][a-z]|\w+\s+(?:corporation|company|limited|"
-    r"partnership|banking|bank|general|non-profit|not-for-profit|public|private|state|"
-    r"federal|national|municipal|statutory|joint|body|business|sole|individual|resident|"
-    r"exempted|society|trust|association|l\.l\.c|llc))"
-    r"|\s+(?:(?:organized|organised|incorporated|existing|formed|registered)\s+(?:in|under|and|as)"
-    r"|having|with\s+(?:its|a|offices|an)|"
-    r"whose|located|residing|represented|acting|on\s+behalf|doing\s+business|hereinafter|"
-    r"herein|which|that\s+is|domiciled|\d{2,})\b|\s{3,}|\n",
-    re.IGNORECASE,
-)
-_LEAD = re.compile(r"^[\s,;:&\-\u2013\u2014●•]*(?:the\s+following\s+parties\s*:?\s*)?"
-                   r"(?:and\s*:?\s+|&\s+)?"
-                   r"(?:\(?[0-9ivxa-e]{1,3}[.)]\s*)?(?:-\s*and\s*-\s*)?",
-                   re.IGNORECASE)  # fmt: skip
-_NOT_A_NAME = re.compile(
-    r"^(?:the\s+)?(?:parties|party|company|agreement|you|we|us|each|both|either|this|its|"
-    r"such|certain|said|any|all|undersigned|other)\b|^[_\s.\-\[\]*]*$|^(?:a|an)\s"
-    r"|^the\s+[A-Za-z]+$",
-    re.IGNORECASE,
-)
 # Defined terms that name the document or its terms, not a party.
 _NOT_PARTY_LABEL = re.compile(
     r"agreement|amendment|addendum|contract|effective|date|term\b|schedule|exhibit|"
@@ -71,30 +46,12 @@ _CALLED = re.compile(
     r",?\s*(?:hereinafter|herein|hereafter)\s+(?:referred\s+to\s+as|called|known\s+as)\s+"
     r"(?P<inside>(?:the\s+)?[\"“”]{1,2}(?P<label>[^\"“”()]{1,60}?)[\"“”]{1,2})"
 )
-_ROLES = {
-    "customer": PartyRole.CUSTOMER, "client": PartyRole.CUSTOMER, "buyer": PartyRole.CUSTOMER,
-    "purchaser": PartyRole.CUSTOMER, "vendor": PartyRole.VENDOR, "seller": PartyRole.VENDOR,
-    "provider": PartyRole.VENDOR, "service provider": PartyRole.VENDOR,
-    "contractor": PartyRole.VENDOR, "licensor": PartyRole.LICENSOR,
-    "licensee": PartyRole.LICENSEE, "supplier": PartyRole.SUPPLIER,
-    "manufacturer": PartyRole.SUPPLIER, "distributor": PartyRole.DISTRIBUTOR,
-    "reseller": PartyRole.RESELLER, "partner": PartyRole.PARTNER, "sponsor": PartyRole.SPONSOR,
-    "consultant": PartyRole.CONSULTANT, "employer": PartyRole.EMPLOYER,
-    "franchisor": PartyRole.LICENSOR, "franchisee": PartyRole.LICENSEE,
-}  # fmt: skip
-_MAX_PARTIES = 8
 _REGION = 2500
 _MAX_SEGMENT = 350
-_NOT_TERMS = {"LLC", "USA", "U.S.A.", "US", "UK", "PRC", "P.R.C.", "INC", "LTD", "NY", "CA"}
 _FULL_STOP = re.compile(r"\.\s+(?=[A-Z][a-z]|\d+\.|[A-Z]{2,}\b)")
 _ABBREVIATIONS = {
     "inc", "ltd", "corp", "co", "st", "no", "nos", "ave", "blvd", "ste", "dr", "mr", "mrs", "ms",
     "a", "p", "l", "s", "n", "v", "b", "u", "jr", "sr", "bros", "mt", "ft", "rd", "e", "w",
-}  # fmt: skip
-_COMMON_WORDS = {
-    "agreement", "agreements", "recitals", "suite", "section", "article", "exhibit", "schedule",
-    "termination", "term", "background", "witnesseth", "whereas", "individual", "party",
-    "parties", "company", "licensor", "licensee", "distributor", "and", "between",
 }  # fmt: skip
 
 
@@ -108,113 +65,272 @@ def parties(text: ContractText) -> list[Candidate]:
     listed_fallback: Candidate | None = None
     for connector in _CONNECTOR.finditer(head):
         start = connector.end()
-        stop = _PREAMBLE_END.search(head, start, start + _REGION)
-        end = stop.start() if stop else min(len(head), start + _REGION)
+        end = _region_end(head, start, _preamble_end(head, start))
         region = head[start:end]
-        found, region_end = _with_defined_terms(region)
+        found, region_end, blanks = _with_defined_terms(region)
         if len(found) == 1 and (last := _last_party(region, region_end, found[0])) is not None:
             # "… ("VerticalNet"), and LeadersOnline, Inc. a Delaware corporation …": the last
             # party's defined term lies past the end of the opening paragraph's region.
             found, region_end = [*found, last], len(region)
         if len(found) >= 2:
-            return [_candidate(text, found, connector.start(), start + region_end, "defined_terms")]
+            rule = _defined_terms_rule(found, closed=_closed(region[region_end:]))
+            if (last := _last_party(region, region_end, found[-1])) is not None and all(
+                party.name != last.name for party in found
+            ):
+                # "… ("Crane"), and Crane Trust Company, not
+                # individually but solely as agent …": a last party without a term.
+                found, rule = [*found, last], "defined_terms"
+            return [party_candidate(text, found, connector.start(), start + region_end, rule)]
+        if len(found) == 1 and blanks:
+            high = start + region_end
+            return [party_candidate(text, found, connector.start(), high, "defined_terms.blank")]
         if listed_fallback is None:
             listed = _listed(region)
             if len(listed) >= 2:
                 high = start + min(len(region), 300)
-                listed_fallback = _candidate(text, listed, connector.start(), high, "title_list")
+                listed_fallback = party_candidate(
+                    text, listed, connector.start(), high, "title_list"
+                )
     if listed_fallback is not None:
         return [listed_fallback]
-    return _labelled(text)
+    return labelled_parties(text) or _opening(text) or _signatures(text)
 
 
-# Labelled parties, common in contracts translated from Chinese: a "Party A" label (with
-# an optional role in brackets), a colon, the name, then its address; the same for B.
-_PARTY_LABEL = re.compile(
-    r"\bParty\s+(?P<letter>[AB])\s*(?:\([^)]{1,40}\))?\s*[:\uff1a]\s*"
-    r"(?P<name>[^\n:\uff1a]{2,150})"
+def _defined_terms_rule(found: list[Party], *, closed: bool) -> str:
+    """The calibration bin: a closed list of two legal entities is the most reliable.
+
+    Where further text follows the second party ("… ("Fitness") and MusclePharm …"), the
+    list may go on past what was read.
+    """
+    if not _two_entities(found):
+        return "defined_terms"
+    return "defined_terms.two_entities" if closed else "defined_terms.two_entities.open"
+
+
+def _two_entities(found: list[Party]) -> bool:
+    """Two parties whose names both end in a legal form: the plainest, most reliable list."""
+    return len(found) == 2 and all(ENTITY_END.search(party.name) for party in found)
+
+
+_CLOSED = re.compile(
+    r"\s*(?:$|[.;:]|,?\s*(?:each|both|individually|collectively|hereinafter|herein|agree|"
+    r"hereby|witnesseth|who|which|is|are|have|as\s+follows)\b)",
+    re.IGNORECASE,
 )
-_LABEL_END = re.compile(r"\s+(?:Address|Add|Legal\s+Representative|Tel|Fax|Registered)\b|\s{3,}")
 
 
-def _labelled(text: ContractText) -> list[Candidate]:
-    names: dict[str, tuple[str, int, int]] = {}
-    for match in _PARTY_LABEL.finditer(text.head):
-        if match["letter"] in names:
-            continue
-        raw = match["name"]
-        end = _LABEL_END.search(raw)
-        name = _name(raw[: end.start()] if end else raw)
-        if name is not None:
-            names[match["letter"]] = (name, match.start(), match.end())
-    if set(names) != {"A", "B"}:
+def _closed(rest: str) -> bool:
+    """Whether the list ends after its last defined term, no further party trailing it."""
+    return _CLOSED.match(rest[:200]) is not None
+
+
+_LIST_GOES_ON = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?[A-Z]")
+
+
+def _preamble_end(head: str, start: int) -> int:
+    """Where the party list starting at ``start`` can end at the latest.
+
+    A collective word inside a parenthetical that another party follows ("… (each an
+    "Affiliate", collectively "Affiliates"), and Beta Inc. …") names a group of one
+    party's affiliates, not the parties: the list goes on.
+    """
+    limit = start + _REGION
+    position = start
+    while (stop := _PREAMBLE_END.search(head, position, limit)) is not None:
+        if head.count("(", start, stop.start()) <= head.count(")", start, stop.start()):
+            return stop.start()
+        close = head.find(")", stop.end(), stop.end() + 300)
+        if close == -1 or not _LIST_GOES_ON.match(head, close + 1):
+            return stop.start()
+        position = close + 1
+    return limit
+
+
+def _region_end(head: str, start: int, end: int) -> int:
+    """``end``, or past the parenthetical it cuts ("("SPI", and collectively the …")")."""
+    end = min(len(head), end)
+    if head.count("(", start, end) > head.count(")", start, end):
+        close = head.find(")", end, end + 200)
+        if close != -1:
+            return close + 1
+    return end
+
+
+def _signatures(text: ContractText) -> list[Candidate]:
+    raw, low, high = signature_names(text.text)
+    found: list[Party] = []
+    for item in raw:
+        name = party_name(item)
+        if name is not None and all(party.name != name for party in found):
+            found.append(Party(name=name))
+    # A form signed by "the undersigned" lists every party where it signs; elsewhere a
+    # long list of signature blocks holds witnesses, guarantors and attached forms too.
+    undersigned = _UNDERSIGNED.search(text.head) is not None
+    if len(found) < 2 or (not undersigned and len(found) > _MAX_SIGNED):
         return []
-    low = min(start for _, start, _ in names.values())
-    high = max(end for _, _, end in names.values())
-    found = [Party(name=names[letter][0]) for letter in "AB"]
-    return [_candidate(text, found, low, high, "party_labels")]
+    rule = "signature_block.undersigned" if undersigned else "signature_block"
+    return [party_candidate(text, found, low, high, rule)]
+
+
+_UNDERSIGNED = re.compile(r"\bthe\s+undersigned\b", re.IGNORECASE)
+_MAX_SIGNED = 4
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n\s*|(?<=[.:;])\s{2,}(?=[A-Z])|\.\s+(?=[A-Z][a-z]+\s)")
+_OPENING_REACH = 4000
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_TITLE_WORD = re.compile(r"\b(?:agreement|exhibit|schedule|article|section|contract)\b", re.I)
+
+
+def _clean(name: str) -> bool:
+    return (name[0].isupper() or name[0].isdigit()) and not _TITLE_WORD.search(name)
+
+
+_IN_WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
+_BLOCK_BREAK = re.compile(r"\n\s*\n|\s{3,}")
+
+
+def _after_title(segment: str) -> str | None:
+    """The name opening the last block of ``segment``, after a title set above it.
+
+    "IP RIGHTS AGREEMENT   Corvid Labs, a California corporation …": the
+    title ends where the spacing of its layout does, and the opening sentence begins.
+    """
+    breaks = list(_BLOCK_BREAK.finditer(segment))
+    if not breaks:
+        return None
+    name = party_name(segment[breaks[-1].end() :][:_MAX_SEGMENT])
+    return name if name is not None and _clean(name) else None
+
+
+def _opening(text: ContractText) -> list[Candidate]:
+    """Parties introduced with defined terms in a paragraph that names no ``between``."""
+    head = text.head[:_OPENING_REACH]
+    # Signature blocks name their signatories with terms too; the opening comes before.
+    if (witness := _IN_WITNESS.search(head)) is not None:
+        head = head[: witness.start()]
+    starts = [0, *(match.end() for match in _PARAGRAPH.finditer(head))]
+    for start in starts:
+        end = _region_end(head, start, _preamble_end(head, start))
+        found, region_end, _ = _with_defined_terms(head[start:end], strict=True)
+        if len(found) >= 2:
+            return [party_candidate(text, found, start, start + region_end, "opening_terms")]
+    return []
+
+
+# Further parentheticals may follow the term ("("Crane") (the "Agents," which …)").
+_JOINED = re.compile(r"(?:\s*\([^()]{0,300}\))*[\s,;]*(?:and|&)\s+", re.IGNORECASE)
 
 
 def _last_party(region: str, after: int, first: Party) -> Party | None:
     """The party joined by ``and`` right after the first one's defined term, if any."""
-    joined = re.match(r"[\s,;]*(?:and|&)\s+", region[after : after + 40], re.IGNORECASE)
+    joined = _JOINED.match(region[after : after + 400])
     if joined is None:
         return None
-    name = _name(region[after + joined.end() : after + joined.end() + 200])
+    name = party_name(region[after + joined.end() : after + joined.end() + 200])
     if name is None or name == first.name:
         return None
     return Party(name=name)
 
 
-def _candidate(text: ContractText, found: list[Party], low: int, high: int, rule: str) -> Candidate:
-    return Candidate(
-        field="parties",
-        value=tuple(found[:_MAX_PARTIES]),
-        start=low,
-        end=high,
-        snippet=make_snippet(text.text, low, high),
-        rule=rule,
-        confidence=0.8,
-    )
-
-
-def _with_defined_terms(region: str) -> tuple[list[Party], int]:
+def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Party], int, int]:
+    """The named parties, where the last one's term ends, and how many were left blank."""
     found: list[Party] = []
+    blanks = 0
     cursor = 0
     last_end = 0
     limit = _sentence_end(region, 0)
     terms = sorted([*_DEFINED.finditer(region), *_CALLED.finditer(region)], key=lambda m: m.start())
     previous_end = -1
+    bare_end = -1
     for match in terms:
         if match.start() > limit or match.start() < previous_end:
             continue
         previous_end = match.end()
-        label = _label(match["inside"])
-        if label is None or _NOT_PARTY_LABEL.search(label):
+        label = defined_label(match["inside"])
+        if label is None or _NOT_PARTY_LABEL.search(label) or _COLLECTIVE.match(match["inside"]):
             continue
         segment = region[cursor : match.start()]
+        if bare_end == cursor and _QUOTE.search(match["inside"]) and not _JOINER.search(segment):
+            # "… Halle (Saale), Germany ("Stork")": a place in brackets was read as the
+            # last party's term; with nothing joining a new party, the quoted term is its own.
+            bare_end = -1
+            continue
         inner = list(_CONNECTOR.finditer(segment))
         if inner:
             # A title block ran into the opening sentence: the list starts after its "between".
             segment = segment[inner[-1].end() :]
         cursor = _next_segment(region, match.end())
-        name = _name(segment) if len(segment) <= _MAX_SEGMENT else None
-        if name is None and 0 < len(segment) <= 2 * _MAX_SEGMENT:
+        if _BLANK.fullmatch(segment) or _ROLE_ONLY.fullmatch(segment):
+            # A form's party to be filled in, or named by its role only ("and the
+            # Franchisee ("you")"): a party, but no name to propose.
+            blanks += 1
+            continue
+        if trailing := _TRAILING_BLANK.search(segment):
+            blanks += 1  # "Acme Inc., … and ______ ("Distributor")"
+            segment = segment[: trailing.start()]
+        # A name opens its segment; a long description may follow it before the term.
+        name = party_name(segment[:_MAX_SEGMENT])
+        if strict:
+            # Without a "between" to anchor the list, only a clean name opening a segment
+            # of the same paragraph counts: titles and prose must not pass as parties.
+            if name is not None and (_PARAGRAPH_BREAK.search(segment) or not _clean(name)):
+                name = _after_title(segment) if not found else None
+        elif name is None and 0 < len(segment) <= 2 * _MAX_SEGMENT:
             name = _last_chunk_name(segment)
         if name is None or any(party.name == name for party in found):
             continue
-        found.append(Party(name=name, role=_role(match["inside"])))
+        found.append(Party(name=name, role=party_role(match["inside"])))
         last_end = match.end()
+        bare = cursor == match.end() and not _QUOTE.search(match["inside"])
+        bare_end = cursor if bare else -1
         if cursor == match.end():
             # No "and" joins a further party: the list may still go on after a comma.
             limit = _sentence_end(region, match.end())
-    return found, last_end
+    return found, last_end, blanks
+
+
+# "(together, Acme and Beta, the "Publishers")" names parties already listed; "(together
+# with its successors, "Acme")" still defines one.
+_COLLECTIVE = re.compile(
+    r"[^\"“”'‘’]*\b(?:together(?!\s+with\s+(?:its|his|her|their)\b)|collectively|jointly|"  # noqa: RUF001
+    r"each|individually)\b",
+    re.IGNORECASE,
+)
+_BLANK = re.compile(
+    r"[\s,;:]*(?:and\s+)?[\s_\-.\[\]*•●]*(?:_{3}|X{4,}|\[\s*\*?\s*\])[\s_\-.\[\]*•●X]*"
+)
+_QUOTE = re.compile(r"[\"“”'‘’]")  # noqa: RUF001
+_JOINER = re.compile(r"\b(?:and|&)\s|;")
+_ROLE_ONLY = re.compile(r"[\s,;:]*(?:and\s+)?the\s+[A-Z][a-z]+[\s,]*")
+_TRAILING_BLANK = re.compile(r"\s(?:and|&)\s*(?:_{3,}|\[\s*\*?\s*\])[\s_\[\]*]*$", re.I)
+
+
+def _has_term(text: str) -> bool:
+    """Whether a party's defined term opens in ``text`` (not a "(1)" or "(a)").
+
+    An unclosed parenthesis counts: its ``and`` ("… ("PEPCO" and, together with …")
+    joins terms, not parties.
+    """
+    if text.count("(") > text.count(")"):
+        return True
+    return any(defined_label(match["inside"]) is not None for match in _DEFINED.finditer(text))
+
+
+_ADDRESS_GOES_ON = re.compile(r"[A-Z][\w\-]*(?:,?[ \t]+[A-Z][\w\-]*){0,2},?[ \t]*\(")
 
 
 def _sentence_end(text: str, position: int) -> int:
     """Where the sentence running at ``position`` ends, skipping ``Inc.``-style stops."""
     for match in _FULL_STOP.finditer(text, position):
-        word = re.search(r"([A-Za-z]+)$", text[max(0, match.start() - 12) : match.start()])
+        before = text[max(0, match.start() - 12) : match.start()]
+        if re.search(r"(?:^|\n|\s{2})[ \t]*\(?[0-9ivx]{1,3}$", before):
+            continue  # the number of a listed party, "1. Acme Inc." on a line of its own
+        if _ADDRESS_GOES_ON.match(text, match.end()):
+            continue  # "… Port Vila. Vanuatu ("the Seller")": an address, then a term
+        word = re.search(r"([A-Za-z]+)$", before)
         # Initials and abbreviations ("J. Walter", "P.O. Box", "Inc.") end no sentence.
         if word is None or not (
             len(word.group(1)) == 1 or word.group(1).casefold() in _ABBREVIATIONS
@@ -223,34 +339,31 @@ def _sentence_end(text: str, position: int) -> int:
     return len(text)
 
 
-def _label(inside: str) -> str | None:
-    """The defined term a parenthetical introduces: ``("Acme")``, ``(the Company)``."""
-    quoted = _QUOTED.search(inside)
-    if quoted is not None:
-        return quoted["label"]
-    bare = re.sub(r"^(?:hereinafter\s+)?(?:(?:referred\s+to|called|known)\s+(?:herein\s+)?as\s+)?"
-                  r"(?:the\s+)?", "", inside.strip(), flags=re.IGNORECASE)  # fmt: skip
-    if re.fullmatch(r"[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3}", bare) is None:
-        return None
-    return bare if bare.upper() not in _NOT_TERMS else None
-
-
 def _last_chunk_name(segment: str) -> str | None:
     """The name just before a defined term, when a description separates it from the list."""
-    text = re.sub(rf",\s*(?={_SUFFIX})", " ", segment.rstrip(" ,"))
-    chunk = re.split(r",\s+|\s+and\s+", text)[-1]
-    return _name(chunk)
+    chunk = re.split(rf",\s+(?!{SUFFIX})|\s+and\s+", segment.rstrip(" ,"))[-1]
+    return party_name(chunk)
 
 
 def _next_segment(region: str, position: int) -> int:
     """Where the next party's text starts after a defined term closes the previous one."""
     rest = region[position : position + 400]
-    joined = re.match(r"[\s,;]*(?:and|&|-\s*and\s*-)\s+", rest, re.IGNORECASE)
+    # "… ("the Seller") of the one part and …": the English form of the joined list.
+    joined = re.match(
+        r"[\s,;]*(?:of\s+(?:the\s+)?(?:one|first)\s+part\s*[,;]?\s*)?(?:and|&|-\s*and\s*-)\s*:?\s+",
+        rest,
+        re.IGNORECASE,
+    )
     if joined:
         return position + joined.end()
-    # "Acme ("Acme"), a Delaware corporation, and Beta …": skip the description.
-    later = re.search(r"(?:,|;)?\s+(?:and|&)\s+(?=(?:\(?\w\)\s*)?[A-Z0-9\"“])|;\s+", rest)
-    if later and not _DEFINED.search(rest[: later.start()]):
+    # Layouts that set "AND" on a line of its own between the parties' blocks.
+    block = re.search(r"\n[ \t]*(?:-\s*)?(?:AND|And|and)(?:\s*-)?[ \t:]*\n|\s{3,}AND:?\s{3,}", rest)
+    if block and not _has_term(rest[: block.start()]):
+        return position + block.end()
+    # "Acme ("Acme"), a Delaware corporation, and Beta …": skip the description. An "&"
+    # joins words of one name ("Keefe, Bruyette & Woods"), not two parties.
+    later = re.search(r"(?:,|;)?\s+and\s+(?=(?:\(?\w\)\s*)?[A-Z0-9\"“])|;\s+", rest)
+    if later and not _has_term(rest[: later.start()]):
         return position + later.end()
     return position
 
@@ -261,43 +374,13 @@ def _listed(region: str) -> list[Party]:
     joined = re.sub(r"\s*\n\s*(?:-\s*)?(and|AND|And|&)(?:\s*-)?\s*\n\s*", " and ", region.strip())
     text = re.split(r"\n\s*\n|\s{4,}(?=[A-Z][a-z])", joined, maxsplit=1)[0][:300]
     text = text[: _sentence_end(text, 0)]
-    text = re.sub(rf",\s*(?={_SUFFIX})", " ", text)
+    text = re.sub(rf",\s*(?={SUFFIX})", " ", text)
     parts = re.split(r",\s*(?:and\s+)?|\s+(?:and|&)\s+|\s+-\s*and\s*-\s+", text)
     found: list[Party] = []
     for part in parts:
         if re.search(r"\d|^\s*[A-Z]{2}\s*$|\b(?:suite|floor|street|road|avenue)\b", part, re.I):
             return []  # an address, not a list of names
-        name = _name(part)
+        name = party_name(part)
         if name is not None and name not in {party.name for party in found}:
             found.append(Party(name=name))
     return found
-
-
-def _name(segment: str) -> str | None:
-    segment = _LEAD.sub("", segment)
-    end = _NAME_END.search(segment)
-    name = segment[: end.start()] if end else segment
-    name = re.sub(r"\s+", " ", name).strip(" ,;:.-\u2013\u2014\"“”'")
-    if name.endswith((" Inc", " Ltd", " Corp", " Co", " L.L.C", " N.V", " S.A")):
-        name += "."
-    if not 2 <= len(name) <= 120 or _NOT_A_NAME.search(name):
-        return None
-    first_word = name.split()[0]
-    branded = re.search(rf"\b{_SUFFIX}$", name) is not None
-    if not (branded or re.search(r"[A-Z0-9]", first_word)) or not re.search(r"[A-Za-z]{2}", name):
-        return None  # "is made as of …", "for services of …": prose, not a name
-    if name.casefold() in _ROLES:
-        return None
-    if name.casefold() in _COMMON_WORDS or re.search(r"X{4,}|_{2,}|\[\s*\*", name):
-        return None
-    if len(name.split()) > 12:
-        return None
-    return name
-
-
-def _role(inside: str) -> PartyRole:
-    key = inside.strip().casefold()
-    for word, role in _ROLES.items():
-        if re.search(rf"\b{word}\b", key):
-            return role
-    return PartyRole.OTHER

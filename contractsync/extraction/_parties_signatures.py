@@ -1,0 +1,101 @@
+"""Parties read from the signature blocks, for contracts whose opening names none.
+
+Joint filing agreements, letter agreements and forms often open with "the undersigned"
+and name their parties only where they sign::
+
+    IN WITNESS WHEREOF, the parties have executed this Agreement.
+    ACME HOLDINGS LP  By: Acme GP LLC, its general partner
+    By: /s/ Jane Roe  Name: Jane Roe  Title: Director
+
+Each ``By:`` or ``/s/`` closes a block; the entity signing is the text just before it,
+after the previous block's last field (``Title: …``, ``Date: …``) or caption
+(``PURCHASER:``). An agent signing for a party (``By: Acme GP LLC, its general
+partner``) is not a party of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF|In\s+Witness\s+Whereof", re.IGNORECASE)
+_UNDERSIGNED = re.compile(r"\bthe\s+undersigned\b", re.IGNORECASE)
+_SIGN_MARK = re.compile(r"\bBy\s*:|/s/")
+_TAIL = 4000
+_LOOK_BACK = 160
+# A field label ends the previous block: "Title: Director", "Date: July 1", "SPONSOR(S):".
+_FIELD = re.compile(r"(?:\b[A-Za-z()]{2,20}[ \t]*:[ \t]*|\n[ \t]*\n|\s{3,}|\[[^\]]{0,80}\])")
+_DATE_FIELD = re.compile(r"\bDated?\s*:\s*[A-Za-z]{0,9}\.?\s*\d{1,2},?\s*\d{4}")
+_AGENT = re.compile(r",?\s+(?:its|their)\s+[a-z]", re.IGNORECASE)
+_UPPER = "A-ZÀ-ÞĀ-Ž"
+# A run of capitalised words as signature blocks print entity names: "ACME HOLDINGS II, L.P."
+_CAPS_RUN = re.compile(
+    rf"(?:[{_UPPER}0-9&][{_UPPER}0-9&.,'’\-/]*[ \t]+){{0,12}}[{_UPPER}0-9&][{_UPPER}0-9&.,'’\-/]*"  # noqa: RUF001
+)
+_ORGANISATION = re.compile(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|PLC|N\.V|B\.V|"
+    r"S\.A|AG|GmbH|Fund|Trust|Bank|Partners|Group|Holdings|University|Association)\b"
+)
+_SIGNATORY_TITLE = re.compile(
+    r"^.*\b(?:Signatory|President|Director|Officer|Secretary|Treasurer|Manager|Member|"
+    r"Chairman|Chairperson|Counsel|Attorney|Partner|CEO|CFO|COO|Authorized|Title)\b[\s,.]*"
+)
+_JOINERS = {"of", "and", "for", "the", "de", "du", "la", "&", "y", "e", "-", "–"}  # noqa: RUF001
+_ABBREVIATIONS = {"inc", "ltd", "co", "corp", "mr", "mrs", "ms", "dr", "jr", "sr"}
+
+
+def signature_names(text: str) -> tuple[list[str], int, int]:
+    """The signing entities' raw names, and the span they were read from."""
+    witnesses = [match.start() for match in _WITNESS.finditer(text)]
+    if witnesses:
+        low = witnesses[-1]
+    elif _UNDERSIGNED.search(text[:3000]):
+        low = max(0, len(text) - _TAIL)
+    else:
+        return [], 0, 0
+    region = text[low : low + _TAIL]
+    names: list[str] = []
+    previous = 0
+    high = low
+    for mark in _SIGN_MARK.finditer(region):
+        before = region[max(previous, mark.start() - _LOOK_BACK) : mark.start()]
+        previous = mark.end()
+        name = _block_name(before)
+        if name is not None and name not in names:
+            names.append(name)
+            high = low + mark.start()
+    return names, low, high
+
+
+def _block_name(before: str) -> str | None:
+    chunk = _DATE_FIELD.sub(" ", before).rstrip()
+    chunk = _FIELD.split(chunk)[-1]
+    chunk = chunk[_last_stop(chunk) :].strip(" \t\n,;")
+    if not chunk or _AGENT.search(chunk):
+        return None
+    # "Title: Authorized Signatory ACME LLC": the title is left over from the block above.
+    chunk = _SIGNATORY_TITLE.sub("", chunk)
+    words = chunk.split()
+    if not words or not all(
+        word[0].isupper() or word[0].isdigit() or word in _JOINERS for word in words
+    ):
+        return None
+    caps = _CAPS_RUN.fullmatch(chunk)
+    # Signatories' own names are written in mixed case too: only an organisation's
+    # name passes, or a name in capitals as signature blocks print them.
+    return chunk if caps is not None or _ORGANISATION.search(chunk) else None
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit() or word in _JOINERS
+
+
+def _last_stop(chunk: str) -> int:
+    """Where the text after the previous sentence starts; ``Inc.``-style stops are kept."""
+    start = 0
+    for stop in re.finditer(r"\.\s+(?=[A-Z])", chunk):
+        word = re.search(r"([A-Za-z]+)$", chunk[: stop.start()])
+        if word is None or not (
+            len(word.group(1)) == 1 or word.group(1).casefold() in _ABBREVIATIONS
+        ):
+            start = stop.end()
+    return start
