@@ -17,10 +17,11 @@ from ._calibration import Calibration, load_calibration
 from ._candidate import Candidate, value_key
 from ._rules_commercial import commercial_terms
 from ._rules_dates import dates
+from ._rules_expiration import term
 from ._rules_law import governing_law
 from ._rules_obligations import obligations
 from ._rules_parties import parties
-from ._rules_term import renewal, term, termination_for_convenience
+from ._rules_term import renewal, termination_for_convenience
 from ._text import ContractText
 
 RULES_VERSION = "1.0"

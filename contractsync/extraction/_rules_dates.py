@@ -10,8 +10,8 @@ the agreement date knowingly, but the extractor does not pretend it read one (me
 CUAD, such a fallback is right only a third of the time).
 
 When the preamble gives no date, the agreement date comes from the execution clause
-(``IN WITNESS WHEREOF … as of March 5, 2019``), else from the dates beside the
-signatures (``Date: March 5, 2019``, the last of them: the day the last party signed).
+or the dates beside the signatures (``_dates_executed``). An effective date defined as
+the day the last party signs is then that signed date.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datetime import date
 
 from ._candidate import Candidate, make_snippet
 from ._dates import DATE, parse_date
+from ._dates_executed import QUALIFIED_LABEL, executed, in_signature_block
 from ._text import ContractText
 
 _DATE = re.compile(DATE, re.IGNORECASE)
@@ -36,10 +37,13 @@ _BEFORE_EFFECTIVE = re.compile(
     r"[\"“”']{1,2}\s*(?:effective|commencement|start)\s+date",
     re.IGNORECASE,
 )
+# A definition quotes its term, or, in definition lists, just capitalises it ("EFFECTIVE
+# DATE shall mean …"); an unquoted term is read only when followed by "mean(s)".
 _MEANS = re.compile(
-    r"[\"“”']\s*(?:effective|commencement)\s+date\s*[\"“”']?\s*(?:shall\s+)?"
-    r"(?:means?|is|shall\s+be|refers\s+to)\s*(?P<what>[^.;]{0,120})",
-    re.IGNORECASE,
+    r"(?:[\"“”']\s*(?i:effective|commencement)\s+(?i:date)\s*[\"“”']?\s*(?i:shall\s+)?"
+    r"(?i:means?|is|shall\s+be|refers\s+to)"
+    r"|\b(?:Effective|EFFECTIVE|Commencement|COMMENCEMENT)\s+(?:Date|DATE)\s+(?i:shall\s+)?"
+    r"(?i:means?))\s*(?P<what>(?:i\.e\.|e\.g\.|[^.;]){0,120})",
 )
 _EFFECTIVE_ON = re.compile(
     r"(?:effective|commenc(?:e|es|ing)|take\s+effect|come\s+into\s+(?:force|effect)|"
@@ -54,13 +58,40 @@ _EFFECTIVE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _TERM_CONTEXT = re.compile(r"\bterm\b", re.IGNORECASE)
+# "The term is 12 months beginning March 1, 2005": the start of the term, read only when
+# the word "term" is close by, since "beginning" alone starts many other periods.
+_TERM_BEGINS = re.compile(
+    r"(?:beginning|commencing|starting)\s+(?:on\s+|as\s+of\s+|from\s+)?(?:the\s+)?$", re.IGNORECASE
+)
+# "effective as of the date first written above", "shall begin on the date of execution":
+# the contract takes effect on its own date, so the effective date is the agreement date.
+_EFFECTIVE_AS_AGREEMENT = re.compile(
+    r"(?:\beffective|\bcommence|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect)\w*\s+"
+    r"(?:as\s+of|on|from|upon|at)\s+(?:and\s+after\s+)?(?:the\s+)?(?:"
+    r"(?:date|day\s+and\s+year)\s+(?:first\s+)?(?:written|set\s+forth|stated|shown|appearing)"
+    r"\s+above|(?:date|day\s+and\s+year)\s+(?:first\s+)?above\s+written|date\s+hereof"
+    r"|date\s+of\s+(?:this\s+agreement|execution|its\s+execution|signing|signature)"
+    # "commences upon execution of this document": execution of the contract itself, not
+    # of some later instrument ("upon execution of a Statement of Work").
+    r"|(?:its\s+)?(?:execution|signing|signature)(?:\s+(?:of|by)\s+(?:this|both|all|each|the\s+"
+    r"parties)\b|(?!\s+of\b)))",
+    re.IGNORECASE,
+)
 _AGREEMENT_REFERENCE = re.compile(
     r"date\s+(?:first\s+)?(?:written|set\s+forth|stated|appearing)\s+above|"
     r"date\s+of\s+this\s+agreement|date\s+hereof",
     re.IGNORECASE,
 )
+# "the date of last signature", "the date on which it is signed by both parties".
+_LAST_SIGNED = re.compile(
+    r"\blast\s+(?:signature|(?:party\s+)?(?:to\s+)?sign)|\bsigned\s+by\s+(?:both|all|each)\b"
+    r"|\bfully\s+executed|\bexecuted\s+by\s+(?:both|all|each)\b",
+    re.IGNORECASE,
+)
+_COVER_EFFECTIVE = re.compile(r"^(?:effective|commencement)", re.IGNORECASE)
+_SIGNED_RULES = frozenset({"signature_date", "signature_block_date"})
 _OTHER_AGREEMENT = re.compile(
-    r"(?:agreement|amendment|contract|letter|plan|order)\s*(?:\([^)]*\)\s*)?,?\s*"
+    r"(?:agreement|amendment|contract|letter|plan|order|note|instrument|certificate|policy)\s*(?:\([^)]*\)\s*)?,?\s*"
     r"(?:dated|entered\s+into)\s+(?:as\s+of\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
@@ -79,10 +110,12 @@ _TITLE_DATED = re.compile(
     r"(?:^|\n|\s{3,})\s*(?:[A-Z][A-Z&/,\-]*\s+){0,8}(?:AGREEMENT|CONTRACT|AMENDMENT|LICENSE|LEASE)"
     r"\s*,?\s*(?:dated|DATED|Dated)\s+(?:as\s+of\s+|AS\s+OF\s+)?$"
 )
-_WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF|in\s+witness\s+whereof", re.IGNORECASE)
-_WITNESS_AS_OF = re.compile(rf"\bas\s+of\s+(?:the\s+)?(?P<date>{DATE})", re.IGNORECASE)
-_SIGNATURE_DATE = re.compile(rf"\b(?:date|dated)\s*:?\s*(?P<date>{DATE})", re.IGNORECASE)
-_SIGNATURE_REACH = 4000
+_AS_OF_EFFECTIVE = re.compile(
+    r"\b(?:this|the\s+present)\s+(?:[\w&/,\-]+\s+){0,8}?(?:agreement|contract)\s*"
+    r"(?:\([^)]{0,80}\)\s*)?,?\s*(?:is\s+)?(?:dated|made|entered\s+into|executed)"
+    r"(?:\s+(?:and|&)\s+(?:entered\s+into|effective|made))?\s+(?:as\s+of|on)\s+the\s+effective\s+date",
+    re.IGNORECASE,
+)
 _HEAD = 5000
 _FIRST_DATE_REACH = 1500
 _THIS_AGREEMENT = re.compile(
@@ -103,7 +136,17 @@ def dates(text: ContractText) -> list[Candidate]:
     found: list[Candidate] = []
     agreement = _agreement_date(text)
     found.extend(agreement)
-    found.extend(_effective_date(text, agreement[0] if agreement else None))
+    effective = _effective_date(text, agreement[0] if agreement else None)
+    found.extend(effective)
+    if not agreement and effective and effective[0].rule in {"defined_term", "defined_means"}:
+        # "… is entered into as of the Effective Date (as defined below)": the contract is
+        # dated by the date it defines as effective.
+        reference = _AS_OF_EFFECTIVE.search(text.text, 0, _HEAD)
+        if reference is not None:
+            found.append(
+                _candidate(text, "agreement_date", effective[0].value, reference.start(),
+                           reference.end(), "preamble_as_of_effective")
+            )  # fmt: skip
     return found
 
 
@@ -120,52 +163,51 @@ def _agreement_date(text: ContractText) -> list[Candidate]:
             rule = "preamble_this"
         elif match.start() < _FIRST_DATE_REACH and _TITLE_DATED.search(before):
             rule = "title_dated"
+        elif match.start() < _FIRST_DATE_REACH and _defines_effective(head, match.end()):
+            # "AGREEMENT (the "Agreement") dated … (the "Effective Date")": a date that the
+            # opening defines as this contract's own cannot belong to another agreement.
+            rule = "preamble_defined"
         elif _OTHER_AGREEMENT.search(before) or _ELSEWHERE.search(context):
             continue
         elif _PREAMBLE_VERB.search(before):
             rule = "preamble_this" if _THIS_AGREEMENT.search(context) else "preamble_verb"
         elif re.search(r"\bdated?\s*:?\s*$", before, re.IGNORECASE):
-            rule = "dated_label"
-        elif not found and match.start() < _FIRST_DATE_REACH and not _DEADLINE.search(before):
+            qualified = QUALIFIED_LABEL.search(before)
+            if qualified is None:
+                rule = "dated_label"
+            elif match.start() < _FIRST_DATE_REACH and _COVER_EFFECTIVE.search(qualified.group()):
+                # "Effective Date: July 1, 2019" heading a short instrument is its only date.
+                rule = "cover_effective_label"
+            else:
+                continue
+        elif (
+            not found
+            and match.start() < _FIRST_DATE_REACH
+            and not _DEADLINE.search(before)
+            and not in_signature_block(head, match.start(), match.end())
+        ):
             rule = "head_first_date"
         else:
             continue
         found.append(_candidate(text, "agreement_date", value, match.start(), match.end(), rule))
-    found.extend(_executed(text))
+    found.extend(
+        _candidate(text, "agreement_date", value, start, end, rule)
+        for rule, value, start, end in executed(text)
+    )
     ranked = sorted(found, key=lambda c: (_AGREEMENT_RANK[c.rule], c.start))
     return ranked[:1]
 
 
 _AGREEMENT_RANK = {
-    "preamble_this": 0, "title_dated": 1, "preamble_verb": 1, "dated_label": 2,
-    "witness_as_of": 3, "head_first_date": 4, "signature_date": 5,
+    "preamble_this": 0, "preamble_defined": 0, "title_dated": 1, "preamble_verb": 1,
+    "dated_label": 2, "cover_effective_label": 2, "witness_as_of": 3, "head_first_date": 4,
+    "signature_date": 5, "signature_block_date": 6,
 }  # fmt: skip
 
 
-def _executed(text: ContractText) -> list[Candidate]:
-    """The date of the execution clause, else the last date beside the signatures."""
-    found: list[Candidate] = []
-    for witness in _WITNESS.finditer(text.text):
-        sentence = text.sentence_at(witness.start())
-        dated = _WITNESS_AS_OF.search(text.text, witness.start(), sentence.end + 40)
-        if dated is not None and (value := parse_date(dated["date"])) is not None:
-            start, end = dated.start("date"), dated.end("date")
-            found.append(_candidate(text, "agreement_date", value, start, end, "witness_as_of"))
-            break
-    tail_start = max(0, len(text.text) - _SIGNATURE_REACH)
-    last_witness = [m.start() for m in _WITNESS.finditer(text.text)][-1:]
-    if last_witness:
-        tail_start = min(tail_start, last_witness[0])
-    signed = [
-        (value, match)
-        for match in _SIGNATURE_DATE.finditer(text.text, tail_start)
-        if (value := parse_date(match["date"])) is not None
-    ]
-    if signed:
-        value, match = max(signed, key=lambda item: (item[0], item[1].start()))
-        found.append(_candidate(text, "agreement_date", value, match.start("date"),
-                                match.end("date"), "signature_date"))  # fmt: skip
-    return found
+def _defines_effective(text: str, end: int) -> bool:
+    after = text[end : end + 60]
+    return bool(_BEFORE_EFFECTIVE.match(after.lstrip(" ,")) or _BEFORE_EFFECTIVE.match(after))
 
 
 def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Candidate]:
@@ -189,6 +231,10 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
                 rule = "term_commences"
             else:
                 continue
+        elif _TERM_BEGINS.search(before) and _TERM_CONTEXT.search(context[-120:]):
+            if _ELSEWHERE.search(context):
+                continue
+            rule = "term_commences"
         else:
             continue
         value = parse_date(match.group())
@@ -205,11 +251,29 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
                 _candidate(text, "effective_date", value, match.start(), start + len(dated.group()),
                            "defined_means")
             )  # fmt: skip
+        elif (
+            agreement is not None and agreement.rule in _SIGNED_RULES and _LAST_SIGNED.search(what)
+        ):
+            found.append(
+                _candidate(text, "effective_date", agreement.value, match.start(), match.end(),
+                           "defined_as_signature_date")
+            )  # fmt: skip
         elif agreement is not None and _AGREEMENT_REFERENCE.search(what):
             found.append(
                 _candidate(text, "effective_date", agreement.value, match.start(), match.end(),
                            "defined_as_agreement_date")
             )  # fmt: skip
+    if agreement is not None:
+        for match in _EFFECTIVE_AS_AGREEMENT.finditer(text.text):
+            # Only the sentence itself can say the phrase is about another instrument.
+            sentence = text.sentence_at(match.start())
+            if _ELSEWHERE.search(text.text[sentence.start : match.start()]):
+                continue
+            found.append(
+                _candidate(text, "effective_date", agreement.value, match.start(), match.end(),
+                           "effective_as_agreement_date")
+            )  # fmt: skip
+            break
     ranked = sorted(found, key=lambda c: (_EFFECTIVE_RANK[c.rule], c.start))
     if not ranked:
         return []
@@ -225,6 +289,8 @@ _EFFECTIVE_RANK = {
     "defined_means": 0,
     "effective_label": 1,
     "defined_as_agreement_date": 1,
+    "defined_as_signature_date": 1,
+    "effective_as_agreement_date": 2,
     "effective_on": 2,
     "effective_on_head": 2,
     "term_commences": 3,

@@ -118,15 +118,16 @@ class Contract(Frozen):
     def term_end(self) -> date | None:
         """The last day of the initial term.
 
-        The expiration date when known; otherwise the day before the effective date plus
-        the initial term ("36 months from 1 February 2025" runs through 31 January 2028).
+        Inclusive, like ``expiration_date``, which already names that last day; otherwise
+        the initial term's last day counted from the effective date ("36 months from
+        1 February 2025" runs through 31 January 2028, see ``Duration.last_day``).
         """
         end = _value(self.expiration_date)
         if isinstance(end, date):
             return end
         start, term = _value(self.effective_date), _value(self.initial_term)
         if end is None and isinstance(start, date) and isinstance(term, Duration):
-            return shift(term.after(start), days=-1)
+            return term.last_day(start)
         return None
 
     def current_term_end(self, today: date) -> date | None:

@@ -58,6 +58,14 @@ class Duration(Frozen):
         """The date this duration after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28)."""
         return shift(start, months=self.months, days=self.days)
 
+    def last_day(self, start: date) -> date:
+        """The last day of a period of this length that begins on ``start``, inclusive.
+
+        Three years from 1 February 2025 run through 31 January 2028: the period ends the
+        day before the anniversary, which is the first day it no longer covers.
+        """
+        return shift(self.after(start), days=-1)
+
     def before(self, end: date) -> date:
         """The date this duration before ``end``: days off first, then months, so that
         ``d.before(d.after(x)) == x`` whenever no month end was clamped on the way."""

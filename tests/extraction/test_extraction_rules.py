@@ -26,7 +26,7 @@ def test_every_field_of_a_services_agreement(cases: Path) -> None:
     assert values["agreement_date"] == date(2021, 3, 5)
     assert values["effective_date"] == date(2021, 3, 5)
     assert values["initial_term"] == Duration(months=36)
-    assert values["expiration_date"] == date(2024, 3, 5)
+    assert values["expiration_date"] == date(2024, 3, 4)
     assert values["auto_renew"] is True
     assert values["renewal_term"] == Duration(months=12)
     assert values["renewal_notice_period"] == Duration(days=90)

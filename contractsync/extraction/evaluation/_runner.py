@@ -60,6 +60,7 @@ class EvalReport:
     workers: int = 1
     ece: float | None = None
     ece_cross_validated: float | None = None
+    auto_cross_validated: dict[str, dict[str, float | None]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     refit: Calibration | None = None
 
@@ -114,6 +115,7 @@ class EvalReport:
             "overall": self.totals(),
             "ece": self.ece,
             "ece_cross_validated": self.ece_cross_validated,
+            "auto_cross_validated": self.auto_cross_validated,
             "errors": self.errors,
         }
 
@@ -165,6 +167,7 @@ def evaluate_cuad(
     pairs = [(confidence, correct) for _, _, _, confidence, correct in outcomes]
     report.ece = expected_calibration_error(pairs)
     report.ece_cross_validated = _cross_validated_ece(outcomes)
+    report.auto_cross_validated = _cross_validated_auto(outcomes, threshold)
     report.refit = fit_calibration(
         ((name, rule, correct) for _, name, rule, _, correct in outcomes),
         fitted_on=f"CUAD dev: {root.name}, {report.documents} contracts",
@@ -205,6 +208,35 @@ def _cross_validated_ece(outcomes: list[tuple[int, str, str, float, bool]]) -> f
             if index % _FOLDS == fold
         )
     return expected_calibration_error(pairs)
+
+
+def _cross_validated_auto(
+    outcomes: list[tuple[int, str, str, float, bool]], threshold: float
+) -> dict[str, dict[str, float | None]]:
+    """Auto-approve precision and coverage per field and overall (``"all"``), each value
+    judged by a table fitted on the other folds, so a rule is not credited with its own hits.
+    """
+    counts: dict[str, list[int]] = {}  # proposed, auto, auto right
+    for fold in range(_FOLDS):
+        table = fit_calibration(
+            (name, rule, ok) for index, name, rule, _, ok in outcomes if index % _FOLDS != fold
+        )
+        for index, name, rule, _, ok in outcomes:
+            if index % _FOLDS != fold:
+                continue
+            auto = table.lookup(name, rule, 0.5) >= threshold
+            for key in (name, "all"):
+                entry = counts.setdefault(key, [0, 0, 0])
+                entry[0] += 1
+                entry[1] += auto
+                entry[2] += auto and ok
+    return {
+        key: {
+            "auto_precision": right / auto if auto else None,
+            "auto_coverage": auto / proposed if proposed else None,
+        }
+        for key, (proposed, auto, right) in counts.items()
+    }
 
 
 def _extract_all(paths: list[Path], workers: int) -> Iterator[_Extracted]:

@@ -2,7 +2,13 @@
 
 Judging (``is_correct``):
 
-* dates and expirations: equal (``"perpetual"`` equals ``"perpetual"``);
+* dates: equal;
+* expirations: equal (``"perpetual"`` equals ``"perpetual"``), or the proposed date is
+  the day before the answer. The canonical expiration is the term's last day, inclusive
+  (``Duration.last_day``: five years from 2020-01-01 end on 2024-12-31), whereas CUAD's
+  annotators, for a term given as a length, write the anniversary on which it ends
+  (2025-01-01). Both name the same end, so the inclusive end one day before an answered
+  date is right; nothing else is: not the day after, and not for the other date fields;
 * durations: equal parts, or a day count within three days of a month count
   (``180 days`` ~ ``6 months``), since contracts and annotators convert freely;
 * governing law: when the answer names a subdivision, the same ISO 3166-2 code; when it
@@ -29,7 +35,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from contractsync.model import Duration, GoverningLaw, Party
@@ -48,7 +54,13 @@ def is_correct(field_name: str, value: Any, gold: GoldAnswer) -> bool:
     if field_name == "parties":
         matched, proposed, answered = match_parties(value, gold)
         return matched == proposed == answered
+    if field_name == "expiration_date" and isinstance(value, date):
+        return any(_same_end(value, expected) for expected in gold.values)
     return any(_same(value, expected) for expected in gold.values)
+
+
+def _same_end(value: date, expected: Any) -> bool:
+    return isinstance(expected, date) and value in {expected, expected - timedelta(days=1)}
 
 
 def _same(value: Any, expected: Any) -> bool:

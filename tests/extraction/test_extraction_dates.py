@@ -1,0 +1,282 @@
+"""Dates, term ends and the inclusive expiration convention, on short written snippets."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contractsync.documents import read_document
+from contractsync.extraction import RulesExtractor
+from contractsync.extraction._calibration import Calibration
+from contractsync.extraction._dates import DATE, parse_date
+from contractsync.extraction.evaluation import GoldAnswer, is_correct
+from contractsync.model import Duration
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]  # fmt: skip
+
+
+def _extract(tmp_path: Path, text: str) -> dict[str, Any]:
+    path = tmp_path / "contract.txt"
+    path.write_text(text, encoding="utf-8")
+    candidates = RulesExtractor(calibration=Calibration()).extract(read_document(path))
+    return {c.field: c.value for c in candidates}
+
+
+# ---- parsing ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("the 24t h day of August 2018", date(2018, 8, 24), id="split-th"),
+        pytest.param("1s t day of October, 2008", date(2008, 10, 1), id="split-st"),
+        pytest.param("29/3/18", date(2018, 3, 29), id="two-digit-year-day-first"),
+        pytest.param("3/21/08", date(2008, 3, 21), id="two-digit-year-month-first"),
+        pytest.param("9/9/97", date(1997, 9, 9), id="two-digit-year-last-century"),
+        pytest.param("2/30/19", None, id="impossible-day"),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["section 1.2.18", "clause 4-1-17", "ratio 3/4"])
+def test_scanning_skips_short_triples_that_are_not_slashed_dates(text: str) -> None:
+    assert re.search(DATE, text, re.IGNORECASE) is None
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2049, 12, 31)))
+def test_two_digit_years_pivot_at_fifty(day: date) -> None:
+    assert parse_date(f"{day.month}/{day.day}/{day.year % 100:02d}") == day
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
+def test_written_dates_round_trip(day: date) -> None:
+    month = _MONTHS[day.month - 1]
+    assert parse_date(f"{month} {day.day}, {day.year}") == day
+    assert parse_date(f"the {day.day}th day of {month}, {day.year}") == day
+
+
+# ---- the inclusive end ----
+
+
+@given(
+    st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(min_value=1, max_value=240),
+)
+def test_last_day_is_the_day_before_the_anniversary(start: date, months: int) -> None:
+    term = Duration(months=months)
+    assert term.last_day(start) == term.after(start) - timedelta(days=1)
+    assert term.last_day(start) >= start
+
+
+def test_a_term_counted_from_the_effective_date_ends_the_day_before(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        'SUPPLY AGREEMENT\n\nThis Supply Agreement (the "Agreement") is entered into as of '
+        'January 1, 2020 (the "Effective Date") by and between Alder Co. and Birch Ltd.\n\n'
+        "2. Term. This Agreement shall continue for a period of five (5) years from the "
+        "Effective Date, unless terminated earlier.\n",
+    )
+    assert values["effective_date"] == date(2020, 1, 1)
+    assert values["initial_term"] == Duration(months=60)
+    assert values["expiration_date"] == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        pytest.param(
+            "This Agreement shall remain in effect until terminated by either party.",
+            "perpetual",
+            id="until-terminated",
+        ),
+        pytest.param(
+            'The term of this Agreement (the "Term") shall commence on May 1, 2021 and end on '
+            "April 30, 2023.",
+            date(2023, 4, 30),
+            id="stated-end-beats-length",
+        ),
+        pytest.param(
+            "This Agreement shall continue for three (3) years from the Launch Date.",
+            None,
+            id="counted-from-an-event",
+        ),
+        pytest.param(
+            "The term of this Agreement shall continue until the later of (a) the second (2nd) "
+            "anniversary of the Effective Date or (b) completion of the Services.",
+            date(2022, 2, 28),
+            id="later-of-anniversary",
+        ),
+    ],
+)
+def test_expiration(tmp_path: Path, term: str, expected: object) -> None:
+    values = _extract(
+        tmp_path,
+        "SERVICES AGREEMENT\n\nThis Services Agreement is made as of March 1, 2020 by and "
+        "between Cedar Inc. and Dogwood LLC. It has a one (1) year warranty.\n\n"
+        f"1. Term. {term}\n\n2. Fees. Fees are due monthly.\n",
+    )
+    assert values.get("expiration_date") == expected
+
+
+# ---- agreement and effective dates ----
+
+
+def test_a_defined_effective_date_in_the_title_line_dates_the_agreement(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        'LICENSE AGREEMENT\n\nLICENSE AGREEMENT (the "Agreement") dated the 3r d day of March, '
+        '2019 (the "Effective Date") between Elm Corp. and Fir GmbH.\n',
+    )
+    assert values["agreement_date"] == date(2019, 3, 3)
+    assert values["effective_date"] == date(2019, 3, 3)
+
+
+def test_effective_as_of_the_date_above_is_the_agreement_date(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "Dated 12/6/19\n\nMARKETING AGREEMENT\n\nThis Marketing Agreement is entered into "
+        "and effective as of the date first written above by Gum Co. and Hazel Inc.\n",
+    )
+    assert values["agreement_date"] == date(2019, 12, 6)
+    assert values["effective_date"] == date(2019, 12, 6)
+
+
+def test_the_term_beginning_on_a_date_gives_the_effective_date(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "CONSULTING AGREEMENT between Ivy Co. and Juniper Ltd.\n\nThe effective term is 12 "
+        "months beginning March 1, 2005 and ending February 28, 2006.\n",
+    )
+    assert values["effective_date"] == date(2005, 3, 1)
+    assert values["expiration_date"] == date(2006, 2, 28)
+
+
+def test_the_execution_clause_dates_the_agreement_with_this_day_of(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "SUPPLY AGREEMENT between Oak Ltd. and Pine LLC.\n\n1. Supply. Oak supplies Pine.\n\n"
+        "IN WITNESS WHEREOF, the parties execute this Agreement this 14t h day of February "
+        "2020.\n\nOAK LTD. By: /s/ A. Smith\n",
+    )
+    assert values["agreement_date"] == date(2020, 2, 14)
+
+
+def test_signature_dates_labelled_after_them_give_the_last_signature(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "RESELLER AGREEMENT\n\nThis Agreement is entered into as of the Effective Date by "
+        "Aspen Inc. and Birch LLC.\n\nAspen Inc.: By: /s/ A. Lee Birch LLC: By: /s/ B. Ray "
+        'Title Title 4/24/2018 04/25/2018 Date Date\n\n1. Definitions. "Effective Date" '
+        "means the date of last signature on this Agreement.\n\n2. Term. This Agreement "
+        "shall commence on the Effective Date and continue for twelve (12) months.\n",
+    )
+    assert values["agreement_date"] == date(2018, 4, 25)
+    assert values["effective_date"] == date(2018, 4, 25)
+    assert values["expiration_date"] == date(2019, 4, 24)
+
+
+def test_a_labelled_term_date_in_the_body_is_not_the_agreement_date(tmp_path: Path) -> None:
+    filler = "The seller ships the goods as ordered by the buyer. " * 60
+    values = _extract(
+        tmp_path,
+        f"SUPPLY CONTRACT between Cedar Co. and Larch Ltd.\n\n{filler}\n\nAGREEMENT PERIOD "
+        "Termination Date: December 31, 2023\n\nACCEPTED AND AGREED\nBy: /s/ C. Doe "
+        "Title: President Date: January 10, 2020\nBy: /s/ D. Roe Title: Director "
+        f"Date: December 11, 2019\n\n{filler}\n\nEXHIBIT A Price list.\n{filler}\n",
+    )
+    assert values["agreement_date"] == date(2020, 1, 10)
+
+
+def test_an_unquoted_capitalised_definition_gives_the_effective_date(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "MAINTENANCE AGREEMENT between Maple Corp. and Spruce S.A.\n\n1. DEFINITIONS\n"
+        "EFFECTIVE DATE shall mean the date of installation of the system, i.e. December 10, "
+        "1993. ERROR means any failure of the program.\n",
+    )
+    assert values["effective_date"] == date(1993, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        pytest.param(
+            "This agreement commences upon execution of this document.",
+            date(2018, 1, 15),
+            id="own-execution",
+        ),
+        pytest.param(
+            "Each order commences upon execution of a Statement of Work.",
+            None,
+            id="another-instruments-execution",
+        ),
+    ],
+)
+def test_commencing_on_execution_is_the_agreement_date(
+    tmp_path: Path, clause: str, expected: date | None
+) -> None:
+    values = _extract(
+        tmp_path,
+        "SUPPLY AGREEMENT THIS AGREEMENT is made on the 15th day of January 2018 between "
+        f"Alder Inc. and Rowan Ltd.\n\n1. Commencement. {clause}\n",
+    )
+    assert values["agreement_date"] == date(2018, 1, 15)
+    assert values.get("effective_date") == expected
+
+
+def test_a_date_in_a_recital_dates_another_instrument(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "ENDORSEMENT AGREEMENT\n\nWHEREAS, the company lent money to the trust, the loans "
+        "being owed on the date hereof and represented by a Demand Note, dated December 5, "
+        "1995, between them; and\n\nIN WITNESS WHEREOF, the parties have executed this "
+        "Agreement as of this 4th day of April, 2003.\n",
+    )
+    assert values["agreement_date"] == date(2003, 4, 4)
+
+
+def test_a_latest_end_caps_a_term_counted_from_an_event(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "LICENSE AGREEMENT dated January 15, 2008 between Poplar Inc. and Yew LLC.\n\n"
+        "10. Term. This Agreement shall commence as of the Effective Date and shall terminate "
+        "five (5) years following the launch of the website, but in no event later than "
+        "February 28, 2013.\n",
+    )
+    assert values["expiration_date"] == date(2013, 2, 28)
+
+
+def test_a_date_glued_to_the_word_before_it_is_read(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        'DISTRIBUTOR AGREEMENT\n\nThis Distributor Agreement (this "Agreement") is made and '
+        "effective as of1 August 2019, by and between Elm LLC and Ash Ltd.\n",
+    )
+    assert values["agreement_date"] == date(2019, 8, 1)
+
+
+# ---- scoring the one-day boundary ----
+
+
+@pytest.mark.parametrize(
+    ("field", "proposed", "right"),
+    [
+        pytest.param("expiration_date", date(2024, 12, 31), True, id="inclusive-end"),
+        pytest.param("expiration_date", date(2025, 1, 1), True, id="anniversary"),
+        pytest.param("expiration_date", date(2025, 1, 2), False, id="day-after"),
+        pytest.param("expiration_date", date(2024, 12, 30), False, id="two-days-before"),
+        pytest.param("effective_date", date(2024, 12, 31), False, id="other-dates-exact"),
+    ],
+)
+def test_one_day_boundary(field: str, proposed: date, right: bool) -> None:
+    gold = GoldAnswer("value", (date(2025, 1, 1),), "1/1/2025")
+    assert is_correct(field, proposed, gold) is right
