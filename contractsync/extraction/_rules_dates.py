@@ -195,7 +195,14 @@ def _agreement_date(text: ContractText) -> list[Candidate]:
         for rule, value, start, end in executed(text)
     )
     ranked = sorted(found, key=lambda c: (_AGREEMENT_RANK[c.rule], c.start))
-    return ranked[:1]
+    if not ranked:
+        return []
+    best = ranked[0]
+    if any(c.value != best.value for c in ranked[1:]):
+        # The document dates itself twice, differently ("as of" one day, signed another):
+        # a reader must choose, so the value goes to its own, less trusted, bin.
+        best = replace(best, rule=best.rule + ".contested")
+    return [best]
 
 
 _AGREEMENT_RANK = {
@@ -252,7 +259,9 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
                            "defined_means")
             )  # fmt: skip
         elif (
-            agreement is not None and agreement.rule in _SIGNED_RULES and _LAST_SIGNED.search(what)
+            agreement is not None
+            and agreement.rule.partition(".")[0] in _SIGNED_RULES
+            and _LAST_SIGNED.search(what)
         ):
             found.append(
                 _candidate(text, "effective_date", agreement.value, match.start(), match.end(),

@@ -15,8 +15,8 @@ from contractsync.documents import read_document
 from contractsync.extraction import RulesExtractor
 from contractsync.extraction._calibration import Calibration
 from contractsync.extraction._dates import DATE, parse_date
-from contractsync.extraction.evaluation import GoldAnswer, is_correct
-from contractsync.model import Duration
+from contractsync.extraction.evaluation import GoldAnswer, is_correct, match_parties
+from contractsync.model import Duration, Party
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]  # fmt: skip
@@ -280,3 +280,27 @@ def test_a_date_glued_to_the_word_before_it_is_read(tmp_path: Path) -> None:
 def test_one_day_boundary(field: str, proposed: date, right: bool) -> None:
     gold = GoldAnswer("value", (date(2025, 1, 1),), "1/1/2025")
     assert is_correct(field, proposed, gold) is right
+
+
+def test_a_contract_dated_twice_differently_is_contested(tmp_path: Path) -> None:
+    path = tmp_path / "contract.txt"
+    path.write_text(
+        "SERVICES AGREEMENT\n\nThis Agreement is made as of March 1, 2021 by and between "
+        "Oak Ltd. and Pine LLC.\n\n1. Services. Oak serves Pine.\n\nIN WITNESS WHEREOF the "
+        "parties sign below.\n\nOAK LTD. By: /s/ A. Smith Date: April 9, 2021\n",
+        encoding="utf-8",
+    )
+    [agreement] = [
+        c
+        for c in RulesExtractor(calibration=Calibration()).extract(read_document(path))
+        if c.field == "agreement_date"
+    ]
+    assert agreement.value == date(2021, 3, 1)  # the preamble's date still wins
+    assert agreement.rule.endswith(".contested")  # but in a bin of its own
+
+
+def test_a_party_answered_once_per_spelling_is_one_party() -> None:
+    gold = GoldAnswer("value", ("ACME CORP.", "Beta LLC", "Acme Corp"), "…")
+    assert match_parties([Party(name="Acme Corp"), Party(name="Beta LLC")], gold) == (2, 2, 2)
+    similar = GoldAnswer("value", ("Beta Holdings LLC", "Beta LLC"), "…")
+    assert match_parties([Party(name="Beta Holdings LLC")], similar) == (1, 1, 2)

@@ -16,7 +16,8 @@ Judging (``is_correct``):
   not penalised);
 * parties: names are compared after casefolding and dropping punctuation and ``the``;
   two names match when equal, when one contains the other, or when their similarity
-  (difflib ratio) is at least 0.85. A contract's parties are *correct* when every
+  (difflib ratio) is at least 0.85. Answered names with the same key are one party
+  (CUAD lists a party once per spelling in the text). A contract's parties are *correct* when every
   answered party is matched and nothing else is proposed; party-name precision, recall
   and F1 are micro-averaged over all names.
 
@@ -88,7 +89,9 @@ def _same_duration(a: Duration, b: Duration) -> bool:
 def match_parties(value: Any, gold: GoldAnswer) -> tuple[int, int, int]:
     """(matched names, proposed names, answered names) for one contract."""
     proposed = [_name_key(p.name if isinstance(p, Party) else str(p)) for p in value or ()]
-    answered = [_name_key(str(name)) for name in gold.values] if gold.status == "value" else []
+    answered = _distinct(
+        [_name_key(str(name)) for name in gold.values] if gold.status == "value" else []
+    )
     remaining = list(answered)
     matched = 0
     for name in proposed:
@@ -98,6 +101,13 @@ def match_parties(value: Any, gold: GoldAnswer) -> tuple[int, int, int]:
                 del remaining[index]
                 break
     return matched, len(proposed), len(answered)
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Each answered name once: CUAD answers repeat a party for each spelling in the text
+    ("ACME CORP." in the title, "Acme Corp" in the preamble), and no proposal can name a
+    party twice. Only identical keys merge: similar names may be distinct parties."""
+    return list(dict.fromkeys(names))
 
 
 def _name_key(name: str) -> str:
