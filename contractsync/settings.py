@@ -12,11 +12,19 @@ import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -154,9 +162,25 @@ class ApiSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
+    MIN_TOKEN_LENGTH: ClassVar[int] = 16
+
     token: SecretStr | None = None
-    """Bearer token that every endpoint but /health and /health/ready requires. Without one
-    the server binds to loopback addresses only."""
+    """Bearer token that every endpoint but /health and /health/ready requires, at least 16
+    characters. Without one the API answers loopback callers only."""
+
+    @field_validator("token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        # An empty or short token would be a password anyone can guess; "set but empty"
+        # must not read as "no token" either, which would open the API to loopback callers.
+        if token is not None and len(token.get_secret_value()) < cls.MIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"{ENV_PREFIX}API__TOKEN is too short to be safe (under "
+                f"{cls.MIN_TOKEN_LENGTH} characters). Set it to a long random value, or unset "
+                "it to serve loopback callers only: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
+            )
+        return token
 
 
 API_SECRETS = ("token",)

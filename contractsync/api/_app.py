@@ -15,7 +15,7 @@ from contractsync.sync import org_registry
 from . import _contracts, _dead_letters, _health, _metrics, _sync
 from ._auth import require_token
 from ._engine import EngineThread
-from ._errors import install_error_handlers
+from ._errors import error_responses, install_error_handlers
 from ._state import ApiState
 
 DESCRIPTION = """\
@@ -23,7 +23,8 @@ Dead letters (records a Salesforce org refused) to inspect, replay or discard; s
 and each org's state; the canonical contracts; health and Prometheus metrics.
 
 When `CONTRACTSYNC_API__TOKEN` is set, every endpoint but `/health`, `/health/ready` and
-these docs needs `Authorization: Bearer <token>`.
+these docs needs `Authorization: Bearer <token>`; when it is not, they answer callers on the
+server's own machine only.
 """
 
 
@@ -58,5 +59,5 @@ def create_api(app: App, *, actor: str | None = None) -> FastAPI:
     api.include_router(_health.router)
     guarded = [Depends(require_token)]
     for router in (_dead_letters.router, _sync.router, _contracts.router, _metrics.router):
-        api.include_router(router, dependencies=guarded)
+        api.include_router(router, dependencies=guarded, responses=error_responses(403))
     return api

@@ -61,21 +61,30 @@ def show_contract(
     stored = app.contracts.find(key)
     if stored is None:
         raise not_found(f"No contract '{key}' in the store. List them with GET /contracts.")
-    record = stored.contract
-    if version is not None and version != stored.version:
-        try:
-            record = app.contracts.get_version(key, version)
-        except NotFoundError:
-            raise not_found(
-                f"Contract '{key}' has no version {version}; its versions are 1 to "
-                f"{stored.version}."
-            ) from None
+    if version is None or version == stored.version:
+        return ContractDetail(
+            key=key,
+            version=stored.version,
+            current_version=stored.version,
+            created_at=stored.created_at,
+            updated_at=stored.updated_at,
+            updated_by=stored.updated_by,
+            record=stored.contract.model_dump(mode="json"),
+        )
+    try:
+        record = app.contracts.get_version(key, version)
+    except NotFoundError:
+        raise not_found(
+            f"Contract '{key}' has no version {version}; its versions are 1 to {stored.version}."
+        ) from None
+    # An earlier version answers with who wrote it and when, not the current version's.
+    [written] = [entry for entry in app.contracts.history(key) if entry.version == version]
     return ContractDetail(
         key=key,
-        version=version or stored.version,
+        version=version,
         current_version=stored.version,
         created_at=stored.created_at,
-        updated_at=stored.updated_at,
-        updated_by=stored.updated_by,
+        updated_at=written.created_at,
+        updated_by=written.actor,
         record=record.model_dump(mode="json"),
     )

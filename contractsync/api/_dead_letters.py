@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal, cast
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request
 
-from contractsync.errors import NotFoundError
+from contractsync.errors import ConcurrencyError, NotFoundError
 from contractsync.logs import redact
-from contractsync.store import OPEN, DeadLetter
+from contractsync.store import DeadLetter, tables
 from contractsync.sync import replay_dead_letters
 
 from ._errors import ApiError, error_responses, not_found
 from ._models import (
     DeadLetterDetail,
-    DeadLetterList,
+    DeadLetterPage,
     DeadLetterSummary,
     DiscardRequest,
     LetterStatus,
@@ -37,14 +38,32 @@ def list_dead_letters(
         Literal["open", "delivered", "discarded", "all"],
         Query(description="Only letters in this status; 'all' for every one."),
     ] = "open",
-) -> DeadLetterList:
+    limit: Annotated[int, Query(ge=1, le=200, description="Letters per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Letters to skip (oldest first).")] = 0,
+) -> DeadLetterPage:
     """Records an org refused, oldest first, with the Salesforce error and its fields."""
-    letters = api_state(request).app.dead_letters.list(
-        org=org, status=None if status == "all" else status
+    app = api_state(request).app
+    letters = tables.dead_letters
+    condition = sa.and_(
+        sa.true() if org is None else letters.c.org == org,
+        sa.true() if status == "all" else letters.c.status == status,
     )
-    return DeadLetterList(
-        count=len(letters), items=[DeadLetterSummary.of(letter) for letter in letters]
-    )
+    with app.database.read() as connection:
+        total = connection.execute(
+            sa.select(sa.func.count()).select_from(letters).where(condition)
+        ).scalar_one()
+        ids = connection.execute(
+            sa.select(letters.c.id)
+            .where(condition)
+            .order_by(letters.c.id)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
+        page = list(ids)
+    # Read through the repository so a letter reads the same here as everywhere else; a
+    # letter is never deleted, so every id of the page is still there.
+    items = [DeadLetterSummary.of(app.dead_letters.get(letter_id)) for letter_id in page]
+    return DeadLetterPage(total=int(total), limit=limit, offset=offset, items=items)
 
 
 @router.get("/{letter_id}", responses=error_responses(401, 404))
@@ -61,15 +80,12 @@ def discard_dead_letter(
 
     Only open letters can be discarded (409 otherwise)."""
     state = api_state(request)
-    letter = _letter(state, letter_id)
-    if letter.status != OPEN:
-        raise ApiError(
-            409,
-            "not_open",
-            f"Dead letter #{letter_id} is already {letter.status}; only open ones can be "
-            "discarded.",
-        )
-    letter = state.app.dead_letters.discard(letter_id, actor=state.actor, reason=body.reason)
+    _letter(state, letter_id)  # an unknown id answers 404 in the API's words
+    try:
+        letter = state.app.dead_letters.discard(letter_id, actor=state.actor, reason=body.reason)
+    except ConcurrencyError as error:
+        # Delivered by a replay, or discarded by someone else, since it was last read.
+        raise ApiError(409, "not_open", error.message) from None
     return DeadLetterSummary.of(letter)
 
 

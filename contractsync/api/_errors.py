@@ -58,6 +58,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers a route can give."""
     described = {
         401: "The bearer token is missing or wrong.",
+        403: "No token is configured and the caller is not on the server's machine.",
         404: "The thing asked for does not exist.",
         409: "The request conflicts with the current state.",
         502: "The Salesforce org refused or failed.",

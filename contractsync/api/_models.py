@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from contractsync.logs import redact
 from contractsync.store import DeadLetter, StoredContract
 
 LetterStatus = Literal["open", "delivered", "discarded"]
@@ -64,7 +66,7 @@ class DeadLetterDetail(DeadLetterSummary):
     def of(cls, letter: DeadLetter) -> DeadLetterDetail:
         return cls(
             **_letter_fields(letter),
-            errors=[dict(error) for error in letter.errors],
+            errors=[_redacted(error) for error in letter.errors],
             payload=dict(letter.payload),
         )
 
@@ -73,14 +75,22 @@ def _letter_fields(letter: DeadLetter) -> dict[str, Any]:
     return {
         "id": letter.id, "org": letter.org, "sobject": letter.sobject, "key": letter.external_key,
         "contract_key": letter.contract_key, "error_code": letter.error_code,
-        "message": letter.message, "fields": list(letter.error_fields),
+        "message": redact(letter.message), "fields": list(letter.error_fields),
         "attempts": letter.attempts, "status": letter.status, "created_at": letter.created_at,
         "updated_at": letter.updated_at, "resolved_by": letter.resolved_by,
     }  # fmt: skip
 
 
-class DeadLetterList(_Body):
-    count: int
+def _redacted(error: Mapping[str, Any]) -> dict[str, Any]:
+    """An org's error as stored, its message redacted like every other message answered."""
+    message = error.get("message")
+    return {**error, "message": redact(message)} if isinstance(message, str) else dict(error)
+
+
+class DeadLetterPage(_Body):
+    total: int = Field(description="Letters matching the filters, on every page.")
+    limit: int
+    offset: int
     items: list[DeadLetterSummary]
 
 
@@ -146,6 +156,9 @@ class ApiUsage(_Body):
     state: Literal["ok", "unreachable"]
     used: int | None = Field(default=None, description="Daily API requests used.")
     max: int | None = Field(default=None, description="Daily API requests allowed.")
+    age_s: float | None = Field(
+        default=None, description="Seconds since the org reported this usage."
+    )
     error_code: str | None = Field(default=None, description="Why the org did not answer.")
 
 
@@ -159,8 +172,10 @@ class LastRun(_Body):
 class OrgStatus(_Body):
     org: str
     flow: str
-    queued: int
-    """Syncs waiting on or running from the org's queue, in any worker."""
+    queued: int | None = Field(
+        description="Syncs waiting on or running from the org's queue, in any worker; null "
+        "when the queues cannot be read."
+    )
     runs_in_progress: int
     open_dead_letters: int
     last_run: LastRun | None
@@ -208,7 +223,7 @@ class ContractDetail(_Body):
     key: str
     version: int
     current_version: int
-    created_at: datetime
-    updated_at: datetime
-    updated_by: str
+    created_at: datetime = Field(description="When the contract's first version was written.")
+    updated_at: datetime = Field(description="When the version shown was written.")
+    updated_by: str = Field(description="Who wrote the version shown.")
     record: dict[str, Any] = Field(description="The canonical record, as in its record file.")

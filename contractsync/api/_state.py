@@ -1,9 +1,8 @@
-"""What every route reaches through the request: the app context and its guards."""
+"""What every route reaches through the request: the app context and the actor."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import Request
 
@@ -17,9 +16,6 @@ class ApiState:
     app: App
     actor: str
     """Who changes made through the API are attributed to in the audit log."""
-    orgs_lock: threading.Lock = field(default_factory=threading.Lock)
-    """Routes run in a thread pool; org clients (and local sandbox orgs) are built lazily
-    and must be built once."""
 
 
 def api_state(request: Request) -> ApiState:

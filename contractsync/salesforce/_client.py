@@ -97,13 +97,21 @@ class OrgClient:
             rows.extend(page.get("records", []))
         return rows
 
-    def fetch_limits(self) -> dict[str, Any]:
+    def fetch_limits(
+        self, *, retry: RetryPolicy | None = None, timeout_s: float | None = None
+    ) -> dict[str, Any]:
         """The org's /limits, which also refreshes the usage the reserve is judged by.
 
-        Allowed even inside the reserve: it is how a paused org learns it may go on.
+        Allowed even inside the reserve: it is how a paused org learns it may go on. A
+        caller that must answer quickly passes ``retry=RetryPolicy.single_attempt()`` and a
+        short ``timeout_s`` (by default, the client's policy and timeout).
         """
         limits: dict[str, Any] = self._call(
-            "limits", lambda sf: _rest(sf, "limits"), respect_reserve=False
+            "limits",
+            lambda sf: _rest(sf, "limits", timeout=timeout_s),
+            respect_reserve=False,
+            retry=retry,
+            timeout_s=timeout_s,
         )
         self.limits.observe_limits(limits)
         return limits
@@ -246,9 +254,18 @@ class OrgClient:
     # ---- the one call path ----
 
     def _call(
-        self, what: str, call: Callable[[Salesforce], T], *, respect_reserve: bool = True
+        self,
+        what: str,
+        call: Callable[[Salesforce], T],
+        *,
+        respect_reserve: bool = True,
+        retry: RetryPolicy | None = None,
+        timeout_s: float | None = None,
     ) -> T:
-        delays = iter(self.retry.delays())
+        """Run ``call`` under ``retry`` (the client's policy by default); ``timeout_s``
+        bounds a login the call needs (the call's own requests set theirs)."""
+        policy = retry or self.retry
+        delays = iter(policy.delays())
         reauthenticated = False
         while True:
             if respect_reserve and not self.limits.allows(1):
@@ -259,7 +276,7 @@ class OrgClient:
                     "contractsync pauses this org until usage allows.",
                     org=self.name,
                 )
-            client = self._client()
+            client = self._client(timeout_s=timeout_s)
             self.calls += 1
             try:
                 return call(client)
@@ -290,11 +307,12 @@ class OrgClient:
             if disposition is Disposition.RETRY:
                 delay = next(delays, None)
                 if delay is not None:
-                    self.retry.sleep(delay)
+                    policy.sleep(delay)
                     continue
+                attempts = f"{policy.attempts} attempt{'s' if policy.attempts > 1 else ''}"
                 raise RetryableSyncError(
-                    f"Org '{self.name}': {what} still failing after {self.retry.attempts} "
-                    f"attempts: {_describe(status, errors)}.",
+                    f"Org '{self.name}': {what} still failing after {attempts}: "
+                    f"{_describe(status, errors)}.",
                     org=self.name,
                     status=status,
                     salesforce_code=errors[0].code if errors else None,
@@ -319,9 +337,9 @@ class OrgClient:
                 salesforce_code=errors[0].code if errors else None,
             )
 
-    def _client(self) -> Salesforce:
+    def _client(self, *, timeout_s: float | None = None) -> Salesforce:
         if self._sf is None:
-            self._session = self.auth.login(self.http, timeout_s=self.timeout_s)
+            self._session = self.auth.login(self.http, timeout_s=timeout_s or self.timeout_s)
             self._sf = Salesforce(
                 instance_url=self._session.instance_url,
                 session_id=self._session.access_token.get_secret_value(),

@@ -27,6 +27,12 @@ class RetryPolicy:
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
+    @classmethod
+    def single_attempt(cls) -> RetryPolicy:
+        """One attempt and no retry: for callers that answer a person now and would rather
+        report a failure than make them wait through backoff."""
+        return cls(attempts=1)
+
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError("a retry policy needs at least one attempt")

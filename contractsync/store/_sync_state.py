@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from contractsync.errors import NotFoundError, StoreError
+from contractsync.errors import ConcurrencyError, NotFoundError
 
 from . import _tables as t
 from ._database import Database
@@ -308,31 +308,45 @@ class DeadLetterRepository:
         return _letter(row)
 
     def discard(self, letter_id: int, *, actor: str, reason: str) -> DeadLetter:
-        letter = self.get(letter_id)
-        if letter.status != OPEN:
-            raise StoreError(
-                f"Dead letter #{letter_id} is already {letter.status}; only open ones can be "
-                "discarded.",
-                letter_id=letter_id,
-            )
+        """Close an open letter on purpose, audited with the reason.
+
+        Raises ``ConcurrencyError`` when the letter is no longer open, delivered by a replay
+        that committed first included: the status is checked by the write itself.
+        """
         now = self.clock()
+        letters = t.dead_letters.c
         with self.database.write() as connection:
-            connection.execute(
+            discarded = connection.execute(
                 t.dead_letters.update()
-                .where(t.dead_letters.c.id == letter_id)
+                .where(letters.id == letter_id, letters.status == OPEN)
                 .values(status=DISCARDED, updated_at=now, resolved_by=actor)
             )
+            row = connection.execute(
+                sa.select(t.dead_letters).where(letters.id == letter_id)
+            ).one_or_none()
+            if row is None:
+                raise NotFoundError(
+                    f"No dead letter #{letter_id}. List them with: contractsync dlq list",
+                    letter_id=letter_id,
+                )
+            if discarded.rowcount != 1:
+                raise ConcurrencyError(
+                    f"Dead letter #{letter_id} is already {row.status}; only open ones can be "
+                    "discarded.",
+                    letter_id=letter_id,
+                    status=row.status,
+                )
             self.journal.record(
                 connection,
                 JournalEntry(
                     actor=actor,
                     action="dead_letter.discarded",
                     entity_type="record",
-                    entity_key=letter.contract_key,
-                    details={"org": letter.org, "key": letter.external_key, "reason": reason},
+                    entity_key=row.contract_key,
+                    details={"org": row.org, "key": row.external_key, "reason": reason},
                 ),
             )
-        return self.get(letter_id)
+        return _letter(row)
 
     def count_open(self, org: str | None = None) -> int:
         query = (
@@ -368,6 +382,15 @@ class SyncRunRepository:
                 .where(t.sync_runs.c.run_id == run_id)
                 .values(finished_at=self.clock(), status=status, summary=dict(summary))
             )
+
+    def under(self, base: str) -> dict[str, dict[str, Any]]:
+        """The runs of one idempotency key: ``base`` itself and its retries."""
+        runs = t.sync_runs.c.run_id
+        query = sa.select(t.sync_runs).where(
+            (runs == base) | runs.startswith(f"{base}:retry-", autoescape=True)
+        )
+        with self.database.read() as connection:
+            return {row.run_id: dict(row._mapping) for row in connection.execute(query)}
 
     def recent(self, *, org: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         query = sa.select(t.sync_runs).order_by(t.sync_runs.c.started_at.desc()).limit(limit)

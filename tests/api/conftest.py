@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from api_support import TOKEN, org_settings
+from api_support import LOOPBACK, TOKEN, org_settings
 from fastapi.testclient import TestClient
 
 from contractsync.api import create_api
@@ -67,7 +67,7 @@ def store(
 def client(store: App) -> Iterator[TestClient]:
     """The API over ``store``, served (lifespan and durable engine included)."""
     headers = {"Authorization": f"Bearer {TOKEN}"} if store.settings.api.token else {}
-    with TestClient(create_api(store), headers=headers) as served:
+    with TestClient(create_api(store), headers=headers, client=LOOPBACK) as served:
         yield served
 
 

@@ -67,7 +67,7 @@ def test_the_right_token_is_let_in_and_health_needs_none(anonymous: TestClient) 
     assert anonymous.get("/health").status_code == 200
     assert anonymous.get("/health/ready").status_code == 200
     authorized = {"Authorization": f"Bearer {TOKEN}"}
-    assert anonymous.get("/dead-letters", headers=authorized).json() == {"count": 0, "items": []}
+    assert anonymous.get("/dead-letters", headers=authorized).json()["items"] == []
     assert anonymous.get("/metrics", headers=authorized).status_code == 200
     refused = anonymous.post("/dead-letters/1/discard", json={"reason": "r"})
     assert refused.status_code == 401  # refused before the letter is even looked up
@@ -90,9 +90,51 @@ def test_other_addresses_are_refused_without_a_token(host: str) -> None:
     check_bind_address(load_settings(api={"token": TOKEN}), host)
 
 
-def test_a_short_token_is_refused() -> None:
+@pytest.mark.parametrize("token", ["", "hunter2", "x" * 15], ids=["empty", "short", "15-chars"])
+def test_an_empty_or_short_token_is_refused_by_the_settings(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("CONTRACTSYNC_API__TOKEN", token)
+    with pytest.raises(ConfigurationError, match="CONTRACTSYNC_API__TOKEN is too short") as e:
+        load_settings()
+    assert "under 16 characters" in str(e.value)
+    if token:
+        assert token not in str(e.value)
     with pytest.raises(ConfigurationError, match="CONTRACTSYNC_API__TOKEN is too short"):
-        check_bind_address(load_settings(api={"token": "hunter2"}), "127.0.0.1")
+        load_settings(api={"token": token})
+
+
+def test_a_token_of_sixteen_characters_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTRACTSYNC_API__TOKEN", "x" * 16)
+    token = load_settings().api.token
+    assert token is not None
+    assert token.get_secret_value() == "x" * 16
+
+
+@pytest.mark.parametrize("api_token", [None])
+@pytest.mark.parametrize("caller", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_without_a_token_loopback_callers_are_answered(store: App, caller: str) -> None:
+    served = TestClient(create_api(store), client=(caller, 40000))
+    assert served.get("/dead-letters").status_code == 200
+    assert served.get("/metrics").status_code == 200
+
+
+@pytest.mark.parametrize("api_token", [None])
+@pytest.mark.parametrize(("method", "path"), GUARDED, ids=[f"{m} {p}" for m, p in GUARDED])
+@pytest.mark.parametrize("caller", ["203.0.113.9", "10.0.0.4", "testclient"])
+def test_without_a_token_other_callers_are_refused(
+    store: App, method: str, path: str, caller: str
+) -> None:
+    # However the app is served (uvicorn --factory, gunicorn), not only by `api serve`.
+    served = TestClient(create_api(store), client=(caller, 40000))
+    response = served.request(method, path, json={"reason": "r"})
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "forbidden"
+    assert "CONTRACTSYNC_API__TOKEN" in body["message"]
+    assert served.get("/health").status_code == 200
+    assert served.get("/health/ready").status_code == 200
+    assert store.sync_runs.recent() == []
 
 
 def test_serve_refuses_a_public_address_without_a_token(

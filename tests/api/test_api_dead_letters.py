@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from api_support import fix_title, refused_and_delivered
+import pytest
+from api_support import LOOPBACK, fix_title, park_letter, refused_and_delivered
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Connection
 
+from contractsync.api import create_api
 from contractsync.context import App
+from contractsync.store import tables
 from contractsync.sync import org_registry
 
 Key = Callable[[str], str]
@@ -20,7 +25,7 @@ def test_a_refused_record_is_listed_shown_and_replayed_after_the_fix(
     refused_and_delivered(store, good, bad)
 
     listed = client.get("/dead-letters").json()
-    assert listed["count"] == 1
+    assert (listed["total"], listed["limit"], listed["offset"]) == (1, 50, 0)
     [letter] = listed["items"]
     assert (letter["org"], letter["sobject"], letter["key"], letter["contract_key"]) == (
         "test",
@@ -34,8 +39,8 @@ def test_a_refused_record_is_listed_shown_and_replayed_after_the_fix(
         "open",
     )
     assert "payload" not in letter
-    assert client.get("/dead-letters", params={"org": "elsewhere"}).json()["count"] == 0
-    assert client.get("/dead-letters", params={"status": "delivered"}).json()["count"] == 0
+    assert client.get("/dead-letters", params={"org": "elsewhere"}).json()["total"] == 0
+    assert client.get("/dead-letters", params={"status": "delivered"}).json()["total"] == 0
 
     shown = client.get(f"/dead-letters/{letter['id']}").json()
     assert shown["payload"]["Name"] == "x" * 120
@@ -63,7 +68,7 @@ def test_a_refused_record_is_listed_shown_and_replayed_after_the_fix(
     assert body["letters"][0]["error_code"] is None
     [run] = body["runs"]
     assert (run["org"], run["status"]) == ("test", "complete")
-    assert client.get("/dead-letters").json()["count"] == 0
+    assert client.get("/dead-letters").json()["total"] == 0
     closed = client.get("/dead-letters", params={"status": "all"}).json()["items"]
     assert [(c["id"], c["status"], c["resolved_by"]) for c in closed] == [
         (letter["id"], "delivered", "api")
@@ -135,3 +140,75 @@ def test_malformed_requests_answer_422(client: TestClient) -> None:
     assert client.get("/dead-letters", params={"status": "lost"}).status_code == 422
     assert client.post("/dead-letters/replay", json={"ids": []}).status_code == 422
     assert client.post("/dead-letters/replay", json={"ids": ["one"]}).status_code == 422
+
+
+def test_dead_letters_are_listed_a_page_at_a_time_with_the_total(
+    store: App, client: TestClient
+) -> None:
+    ids = [park_letter(store, org, f"P-{n}") for n, org in enumerate("abaab")]
+    store.dead_letters.discard(ids[0], actor="tester", reason="gone")
+
+    page = client.get("/dead-letters", params={"limit": 2, "offset": 1}).json()
+    assert (page["total"], page["limit"], page["offset"]) == (4, 2, 1)
+    assert [item["id"] for item in page["items"]] == ids[2:4]
+    every = client.get("/dead-letters", params={"status": "all", "limit": 3}).json()
+    assert (every["total"], [item["id"] for item in every["items"]]) == (5, ids[:3])
+    of_a = client.get("/dead-letters", params={"org": "a", "status": "all", "offset": 1}).json()
+    assert (of_a["total"], [item["id"] for item in of_a["items"]]) == (3, [ids[2], ids[3]])
+    assert client.get("/dead-letters", params={"offset": 4}).json()["items"] == []
+    for bad in ({"limit": 0}, {"limit": 201}, {"offset": -1}):
+        assert client.get("/dead-letters", params=bad).status_code == 422
+
+
+def test_messages_are_redacted_in_lists_and_details(store: App, client: TestClient) -> None:
+    leaky = (
+        "Bad value for session_id=00D5g000004Xyz1!AQ8AQHsecret near Authorization: Bearer s3cr3t"
+    )
+    letter_id = park_letter(store, "a", "LEAK-1", message=leaky)
+
+    [listed] = client.get("/dead-letters").json()["items"]
+    shown = client.get(f"/dead-letters/{letter_id}")
+    assert listed["message"] == shown.json()["message"]
+    assert listed["message"].startswith("Bad value for session_id=***")
+    assert shown.json()["errors"][0]["message"] == listed["message"]
+    assert "s3cr3t" not in shown.text
+    assert "AQ8AQHsecret" not in shown.text
+
+
+def test_a_letter_delivered_while_it_is_discarded_stays_delivered(
+    store: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_id = park_letter(store, "a", "RACE-1")
+    database = store.dead_letters.database
+    write = database.write
+    letters = tables.dead_letters
+
+    @contextmanager
+    def delivered_first() -> Iterator[Connection]:
+        # A replay delivers the record and commits after the request has read the letter
+        # as open, just before the discard writes.
+        with write() as replay:
+            replay.execute(
+                letters.update()
+                .where(letters.c.id == letter_id)
+                .values(status="delivered", resolved_by="sync")
+            )
+        with write() as connection:
+            yield connection
+
+    monkeypatch.setattr(database, "write", delivered_first)
+    response = TestClient(create_api(store), client=LOOPBACK).post(
+        f"/dead-letters/{letter_id}/discard", json={"reason": "customer cancelled"}
+    )
+    monkeypatch.undo()
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "not_open",
+        "message": f"Dead letter #{letter_id} is already delivered; only open ones can be "
+        "discarded.",
+    }
+    letter = store.dead_letters.get(letter_id)
+    assert (letter.status, letter.resolved_by) == ("delivered", "sync")
+    actions = [entry.action for entry in store.audit.entries(entity_key="RACE-1")]
+    assert "dead_letter.discarded" not in actions

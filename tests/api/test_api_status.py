@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from api_support import TODAY, org_settings, refused_and_delivered, sync_contract
+from api_support import LOOPBACK, TODAY, org_settings, refused_and_delivered, sync_contract
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -84,6 +85,7 @@ def test_sync_runs_and_status_per_org(store: App, client: TestClient, key: Key) 
         "state": "unreachable",
         "used": None,
         "max": None,
+        "age_s": None,
         "error_code": "permanent",
     }
     assert (locked["last_run"], locked["open_dead_letters"]) == (None, 0)
@@ -136,6 +138,29 @@ def test_contracts_page_by_key_and_show_any_version(
     }
 
 
+def test_an_earlier_version_shows_who_wrote_it_and_when(
+    store: App, client: TestClient, key: Key
+) -> None:
+    contract_key = key("V")
+    store.contracts.create(sync_contract(contract_key), actor="alice", reason="new")
+    current = store.contracts.get(contract_key)
+    store.contracts.update(
+        current.contract.with_changes({"title": "Renamed"}),
+        expected_version=1,
+        actor="bob",
+        reason="rename",
+    )
+    first, second = store.contracts.history(contract_key)
+
+    shown = client.get(f"/contracts/{contract_key}", params={"version": 1}).json()
+    assert (shown["version"], shown["current_version"], shown["updated_by"]) == (1, 2, "alice")
+    assert datetime.fromisoformat(shown["updated_at"]) == first.created_at
+    latest = client.get(f"/contracts/{contract_key}").json()
+    assert (latest["version"], latest["updated_by"]) == (2, "bob")
+    assert datetime.fromisoformat(latest["updated_at"]) == second.created_at
+    assert shown["created_at"] == latest["created_at"]
+
+
 def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     assert set(document["paths"]) == {
@@ -172,24 +197,24 @@ def test_errors_answer_json_with_a_code_and_no_traceback_or_secret(
     store: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = create_api(store)
-    client = TestClient(api, raise_server_exceptions=False)
+    client = TestClient(api, raise_server_exceptions=False, client=LOOPBACK)
 
-    def refused(**_: object) -> None:
+    def refused(*_: object) -> None:
         raise StoreError("Cannot open the database postgresql://cs:s3cr3t@db/cs: timed out.")
 
-    monkeypatch.setattr(store.dead_letters, "list", refused)
-    response = client.get("/dead-letters")
+    monkeypatch.setattr(store.dead_letters, "get", refused)
+    response = client.get("/dead-letters/1")
     assert response.status_code == 503
     assert response.json() == {
         "code": "store_error",
         "message": "Cannot open the database postgresql://cs:***@db/cs: timed out.",
     }
 
-    def broken(**_: object) -> None:
+    def broken(*_: object) -> None:
         raise RuntimeError("password=s3cr3t in a place nobody expected")
 
-    monkeypatch.setattr(store.dead_letters, "list", broken)
-    response = client.get("/dead-letters")
+    monkeypatch.setattr(store.dead_letters, "get", broken)
+    response = client.get("/dead-letters/1")
     assert response.status_code == 500
     assert response.json() == {
         "code": "internal_error",
