@@ -26,6 +26,7 @@ PUBLIC = {
     "contractsync.durable": {
         "APP_NAME", "ProcessLock", "WorkflowSummary", "durable_engine", "engine_app",
         "engine_config", "finish_recovered_workflows", "recent_workflows", "queue_depths",
+        "resume_abandoned_workflows",
     },
     "contractsync.ingest": {
         "DocumentFile", "LoadOutcome", "RecordFile", "find_record_files", "load_record_files",

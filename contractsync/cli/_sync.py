@@ -331,10 +331,17 @@ def _print_summary(cli: Any, org: str, summary: dict[str, Any]) -> None:
     cli.console.print(
         f"Org '{org}': {delivered['created']} created, {delivered['updated']} updated, "
         f"{summary['planned']['unchanged']} unchanged, {delivered['dead_letters']} refused, "
-        f"{delivered['deferred']} deferred, {delivered['blocked']} waiting on a parent; "
+        f"{delivered['deferred']} deferred, {delivered['blocked']} waiting on a parent, "
+        f"{summary.get('parked', 0)} parked; "
         f"{summary.get('calls', 0)} API call(s) ({summary['status']}, run {summary['run_id']}).",
         highlight=False,
     )
+    if summary.get("parked"):
+        cli.console.print(
+            f"{summary['parked']} record(s) the org refused before, unchanged since, were not "
+            "sent again: fix the cause, then contractsync dlq replay.",
+            highlight=False,
+        )
     for entry in summary.get("quarantined", []):
         cli.console.print(
             quarantine_message(org, entry["sobject"], entry["field"], entry["reason"]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Annotated
@@ -13,10 +14,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from contractsync.durable import durable_engine
+from contractsync.durable import durable_engine, resume_abandoned_workflows
 from contractsync.sync import ScheduledJob, apply_schedules, configured_jobs
 
 from ._state import state
+
+RESCUE_EVERY_S = 30.0
+"""How often a worker looks for dead workers whose work it should resume."""
 
 
 def worker(
@@ -50,10 +54,22 @@ def worker(
                     "reconcile (see contractsync config reference). Draining queues only."
                 )
             with contextlib.suppress(KeyboardInterrupt):
-                stop.wait(duration)
+                _serve(stop, duration)
             cli.console.print("Stopping: work in progress resumes at the next start.")
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(stop: threading.Event, duration: float | None) -> None:
+    """Wait until stopped, taking over the work of workers that die meanwhile."""
+    deadline = None if duration is None else time.monotonic() + duration
+    while True:
+        left = RESCUE_EVERY_S
+        if deadline is not None:
+            left = min(left, deadline - time.monotonic())
+        if left <= 0 or stop.wait(left):
+            return
+        resume_abandoned_workflows()
 
 
 def schedules(ctx: typer.Context) -> None:

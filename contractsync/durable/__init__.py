@@ -8,6 +8,7 @@ from ._engine import (
     engine_config,
     finish_recovered_workflows,
     recent_workflows,
+    resume_abandoned_workflows,
 )
 from ._locks import ProcessLock
 from ._queues import queue_depths
@@ -22,4 +23,5 @@ __all__ = [
     "finish_recovered_workflows",
     "queue_depths",
     "recent_workflows",
+    "resume_abandoned_workflows",
 ]

@@ -68,6 +68,8 @@ def engine_config(settings: Settings, *, executor_id: str | None = None) -> DBOS
 
 
 _serving: App | None = None
+_executor: list[str] = [""]
+"""The running engine's executor id (a one-slot list: assigned without a global)."""
 
 
 @contextmanager
@@ -83,6 +85,7 @@ def durable_engine(app: App) -> Iterator[datetime]:
     _serving = app
     _follow_stderr()
     executor = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    _executor[0] = executor
     alive = ProcessLock(app.settings.engine_url, _liveness_lock(executor))
     alive.acquire()
     try:
@@ -102,6 +105,15 @@ def durable_engine(app: App) -> Iterator[datetime]:
 
 def _liveness_lock(executor: str) -> str:
     return f"contractsync.executor:{executor}"
+
+
+def resume_abandoned_workflows() -> None:
+    """Take over the pending workflows of executors that died since this engine launched.
+
+    A long-running worker calls this now and then: a queue limited across workers counts a
+    dead process's pending workflows as running, and would wait for them forever.
+    """
+    _resume_abandoned_workflows(engine_app().settings.engine_url, _executor[0])
 
 
 def _resume_abandoned_workflows(url: str, executor: str) -> None:

@@ -51,6 +51,8 @@ class ChunkOutcome:
     updated: int = 0
     quarantined: dict[str, dict[str, str]] = field(default_factory=dict)
     """sObject → {field: reason} this chunk found the org no longer accepts."""
+    incomplete: list[str] = field(default_factory=list)
+    """Keys delivered without a field whose lookup found nothing (``missing: skip-field``)."""
 
 
 DRIFT_ROUNDS = 3
@@ -149,6 +151,8 @@ def deliver_chunk(
     for item, result in zip(items, results, strict=True):
         sent = _sent(item, found, left_out)
         _sort(outcome, item, result, owners, sent)
+        if result.success and found.left_out.get(item["key"]):
+            outcome.incomplete.append(item["key"])
     return outcome
 
 

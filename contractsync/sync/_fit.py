@@ -53,8 +53,15 @@ def mapping_problems(registry: OrgRegistry, org: str) -> list[str]:
     def describe(sobject: str) -> dict[str, Any] | None:
         try:
             return client.describe(sobject, refresh=True)
-        except PermanentSyncError:
-            return None
+        except PermanentSyncError as error:
+            # Only "no such object" means the object is missing; a login or permission
+            # failure is reported as itself, not as a mapping problem with the wrong fix.
+            if error.context.get("status") == 404 or error.context.get("salesforce_code") in (
+                "NOT_FOUND",
+                "INVALID_TYPE",
+            ):
+                return None
+            raise
 
     return [str(problem) for problem in check_mapping(registry.mapping(org), describe, org=org)]
 

@@ -8,6 +8,7 @@ mapping needs installed, so the embedded default works with nothing to set up.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,9 @@ class OrgRegistry:
         self._owners: dict[str, OwnerDirectory] = {}
         self.fit_checks = FitChecks()
         """Orgs whose mapping passed its check recently in this process (``_fit``)."""
+        # Workflow steps and API requests reach the registry from several threads; each
+        # org must get exactly one client (one usage tracker) and one local sandbox server.
+        self._lock = threading.RLock()
 
     def names(self) -> list[str]:
         return sorted(self._orgs)
@@ -63,29 +67,32 @@ class OrgRegistry:
             ) from None
 
     def mapping(self, name: str) -> Mapping:
-        if name not in self._mappings:
-            path = self.settings_for(name).mapping or default_mapping_path()
-            self._mappings[name] = load_mapping(path)
-        return self._mappings[name]
+        with self._lock:
+            if name not in self._mappings:
+                path = self.settings_for(name).mapping or default_mapping_path()
+                self._mappings[name] = load_mapping(path)
+            return self._mappings[name]
 
     def client(self, name: str) -> OrgClient:
-        if name not in self._clients:
-            org = self.settings_for(name)
-            auth, ca_bundle = self._auth(name, org)
-            self._clients[name] = OrgClient(
-                name,
-                auth,
-                api_version=org.api_version,
-                ca_bundle=ca_bundle,
-                timeout_s=org.timeout_s,
-                limits=LimitTracker(reserve_fraction=org.api_reserve),
-            )
-        return self._clients[name]
+        with self._lock:
+            if name not in self._clients:
+                org = self.settings_for(name)
+                auth, ca_bundle = self._auth(name, org)
+                self._clients[name] = OrgClient(
+                    name,
+                    auth,
+                    api_version=org.api_version,
+                    ca_bundle=ca_bundle,
+                    timeout_s=org.timeout_s,
+                    limits=LimitTracker(reserve_fraction=org.api_reserve),
+                )
+            return self._clients[name]
 
     def owners(self, name: str) -> OwnerDirectory:
         """The owners ``name`` resolved recently in this process (see ``OwnerDirectory``)."""
         self.settings_for(name)
-        return self._owners.setdefault(name, OwnerDirectory())
+        with self._lock:
+            return self._owners.setdefault(name, OwnerDirectory())
 
     def _auth(self, name: str, org: OrgSettings) -> tuple[OrgAuth, str | None]:
         ca_bundle = str(org.ca_bundle) if org.ca_bundle else None
@@ -127,6 +134,10 @@ class OrgRegistry:
 
     def _sandbox(self, name: str) -> Any:
         """The local sandbox org for ``name``, started on first use, package installed."""
+        with self._lock:
+            return self._started_sandbox(name)
+
+    def _started_sandbox(self, name: str) -> Any:
         if name not in self._sandboxes:
             from contractsync.sandbox import SandboxOrg  # noqa: PLC0415 - only for this flow
 
@@ -140,13 +151,14 @@ class OrgRegistry:
         return self._sandboxes[name]
 
     def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
-        for sandbox in self._sandboxes.values():
-            sandbox.stop()
-        self._clients.clear()
-        self._sandboxes.clear()
-        self._owners.clear()
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            for sandbox in self._sandboxes.values():
+                sandbox.stop()
+            self._clients.clear()
+            self._sandboxes.clear()
+            self._owners.clear()
 
 
 def _given(value: str | None) -> str:

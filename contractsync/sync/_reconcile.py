@@ -36,6 +36,7 @@ from ._drift import (
     parse_instant,
     record_drift,
     select_fields,
+    with_accepted,
 )
 from ._items import WriteItem
 from ._owners import owner_ids
@@ -245,8 +246,13 @@ def _restore(
 
 def _restore_item(obj: ObjectMapping, drift: RecordDrift, names: list[str]) -> WriteItem:
     record = drift.record
-    fields = org_fields(record.snapshot)
-    wanted = set(fields) if drift.deleted else set(names)
+    # Restoring a field whose org value had been accepted restores what contractsync
+    # wants, and ends the acceptance.
+    accepted = dict(record.snapshot.get(ACCEPTED) or {})
+    wanted = set(org_fields(record.snapshot)) if drift.deleted else set(names)
+    ended = {name: accepted.pop(name) for name in sorted(wanted & set(accepted))}
+    fields = {**org_fields(record.snapshot), **ended}
+    snapshot = with_accepted(fields, accepted, theirs={})
     body = {name: value for name, value in fields.items() if name in wanted and name != OWNER}
     owner = fields.get(OWNER) if OWNER in wanted else None
     owner_pair = [*next(iter(owner.items()))] if isinstance(owner, dict) and owner else None
@@ -260,7 +266,7 @@ def _restore_item(obj: ObjectMapping, drift: RecordDrift, names: list[str]) -> W
         body=body,
         owner=[str(part) for part in owner_pair] if owner_pair else None,
         create_with=dict(obj.create_with),
-        snapshot=dict(record.snapshot),
+        snapshot=snapshot,
         fingerprint=record.fingerprint,
         parents=[],
     )

@@ -62,7 +62,9 @@ def replay_dead_letters(
     errors: dict[str, ContractSyncError] = {}
     for org, keys in by_org.items():
         try:
-            summaries[org] = start_sync(org, sorted(set(keys)), today=today, actor=actor)
+            summaries[org] = start_sync(
+                org, sorted(set(keys)), today=today, actor=actor, retry_parked=True
+            )
         except ContractSyncError as error:
             errors[org] = error
     outcomes = []

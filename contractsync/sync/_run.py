@@ -114,3 +114,27 @@ def run_key(org: str, stored: Sequence[StoredContract], *, today: date) -> str:
 
 def summary_of(plan: Plan) -> dict[str, Any]:
     return {"planned": plan.counts(), "conflicts": list(plan.conflicts)}
+
+
+RETRIED = frozenset({"partial", "failed"})
+"""Run outcomes after which the same contract versions are tried again under a new id."""
+
+
+def due_run(
+    app: Any, org: str, stored: Sequence[StoredContract], *, today: date, replay: bool = False
+) -> tuple[str, dict[str, Any] | None]:
+    """The id a sync of these contract versions takes today, and the run under it when
+    that run already delivered everything.
+
+    The id is the run key, or after runs under it ended partial or failed, the next
+    retry's key: deferred, blocked and failed records get another chance without
+    repeating finished work.
+    """
+    base = run_key(org, stored, today=today) + (":replay" if replay else "")
+    runs = app.sync_runs.under(base)
+    attempt, run_id = 1, base
+    while run_id in runs and runs[run_id]["status"] in RETRIED:
+        attempt += 1
+        run_id = f"{base}:retry-{attempt}"
+    done = runs.get(run_id)
+    return run_id, done if done is not None and done["status"] == "complete" else None

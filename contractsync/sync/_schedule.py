@@ -28,8 +28,8 @@ from ._conflict import ReconcilePolicy
 from ._fit import require_fitting_mapping
 from ._inbound import poll_inbound
 from ._reconcile import reconcile
-from ._run import contracts_for, org_registry, run_key
-from ._workflow import _fresh_run_id, org_queue, sync_org_workflow, sync_queue
+from ._run import contracts_for, due_run, org_registry
+from ._workflow import org_queue, sync_org_workflow, sync_queue
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def apply_schedules(app: App) -> ScheduleChanges:
             concurrency=org_settings.concurrency,
             calls_per_second=org_settings.calls_per_second,
         )
-        DBOS.register_queue(schedule_queue(org), worker_concurrency=1, polling_interval_sec=0.5)
+        DBOS.register_queue(schedule_queue(org), global_concurrency=1, polling_interval_sec=0.5)
     wanted = {job.name for job in jobs}
     stale = [
         schedule["schedule_name"]
@@ -130,15 +130,23 @@ def apply_schedules(app: App) -> ScheduleChanges:
 @DBOS.workflow(name="contractsync.scheduled_sync")
 def scheduled_sync(at: datetime, context: dict[str, Any]) -> None:
     org = str(context["org"])
-    run_id = due_sync_step(org, at.date().isoformat())
+    today = sync_day(at).isoformat()
+    run_id = due_sync_step(org, today)
     if run_id is None:
         return
     with SetWorkflowID(run_id):
         handle = DBOS.enqueue_workflow(
-            sync_queue(org), sync_org_workflow, org, None, at.date().isoformat(), SCHEDULER
+            sync_queue(org), sync_org_workflow, org, None, today, SCHEDULER
         )
     summary = handle.get_result(polling_interval_sec=0.5)
     log.info("scheduled sync org=%s run=%s status=%s", org, run_id, summary.get("status"))
+
+
+def sync_day(at: datetime) -> date:
+    """The day a sync scheduled at ``at`` runs for: the UTC day, as for ``contractsync
+    sync``, so both want the same records and share a run key (DBOS gives the time in the
+    schedule's own zone)."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
 @DBOS.step(name="contractsync.scheduled_sync_due")
@@ -148,9 +156,8 @@ def due_sync_step(org: str, today: str) -> str | None:
     app = engine_app()
     registry = org_registry(app)
     stored = contracts_for(app, registry, org, None)
-    run_id = _fresh_run_id(app, run_key(org, stored, today=date.fromisoformat(today)))
-    finished = {run["run_id"]: run for run in app.sync_runs.recent(org=org, limit=1000)}
-    if run_id in finished and finished[run_id]["status"] == "complete":
+    run_id, done = due_run(app, org, stored, today=date.fromisoformat(today))
+    if done is not None:
         return None
     require_fitting_mapping(registry, org)
     return run_id

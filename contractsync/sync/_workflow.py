@@ -18,6 +18,7 @@ from dbos._queue import QueueRateLimit
 
 from contractsync.durable import ProcessLock, engine_app, queue_depths
 from contractsync.errors import ApiAllowanceExhausted
+from contractsync.logs import redact
 from contractsync.salesforce import JOB_RECORDS
 from contractsync.store import ConfirmedRecord
 
@@ -25,8 +26,9 @@ from ._deliver import ChunkOutcome, deliver_chunk, deliver_removals
 from ._fit import require_fitting_mapping
 from ._items import RemovalItem, WriteItem, plan_items
 from ._owners import owner_ids
+from ._parked import set_aside_parked
 from ._plan import Channel, choose_channel
-from ._run import contracts_for, org_registry, plan_org, run_key, selections, summary_of
+from ._run import contracts_for, due_run, org_registry, plan_org, selections, summary_of
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +59,10 @@ def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> 
         # DBOS limits workflows started per period; one workflow makes many calls, so this
         # caps the start rate, and the org client's allowance tracking does the rest.
         limiter = {"limit": max(int(calls_per_second), 1), "period": 1.0}
+    # Global, not per worker: the setting is what the org allows, however many processes run.
     return DBOS.register_queue(
         sync_queue(org),
-        worker_concurrency=concurrency,
+        global_concurrency=concurrency,
         limiter=limiter,
         polling_interval_sec=0.05,
     )
@@ -67,15 +70,42 @@ def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> 
 
 @DBOS.workflow(name="contractsync.sync_org")
 def sync_org_workflow(
-    org: str, contract_keys: list[str] | None, today: str, actor: str
+    org: str,
+    contract_keys: list[str] | None,
+    today: str,
+    actor: str,
+    retry_parked: bool = False,
 ) -> dict[str, Any]:
     run_id = DBOS.workflow_id or "sync"
-    planned = plan_step(org, contract_keys, today, run_id)
+    try:
+        return _sync_org(org, contract_keys, today, actor, run_id, retry_parked)
+    except Exception as error:
+        # DBOS answers a workflow id that failed with the same error, without running it;
+        # recorded as failed, the run's key moves on to a retry the next time.
+        finish_step(run_id, "failed", {"error": _error_of(error)})
+        raise
+
+
+def _error_of(error: Exception) -> dict[str, str]:
+    code = getattr(error, "code", None) or type(error).__name__
+    return {"code": str(code), "message": redact(str(getattr(error, "message", error)))}
+
+
+def _sync_org(  # noqa: PLR0917 - the workflow's own arguments, passed through
+    org: str,
+    contract_keys: list[str] | None,
+    today: str,
+    actor: str,
+    run_id: str,
+    retry_parked: bool,
+) -> dict[str, Any]:
+    planned = plan_step(org, contract_keys, today, run_id, retry_parked)
     owners = _owners_within_allowance(org, planned["groups"])
     failed: set[tuple[str, str]] = set()
     quarantined: dict[str, dict[str, str]] = {}
     totals = {
         "created": 0, "updated": 0, "dead_letters": 0, "deferred": 0, "blocked": 0, "pauses": 0,
+        "incomplete": 0,
     }  # fmt: skip
     progress = {"done": 0, "total": sum(len(items) for _, items in planned["groups"])}
     DBOS.set_event(PROGRESS_EVENT, progress)
@@ -111,6 +141,7 @@ def sync_org_workflow(
                 totals[name] += outcome[name]
             totals["dead_letters"] += len(outcome["dead_letters"])
             totals["deferred"] += len(outcome["deferred"])
+            totals["incomplete"] += len(outcome.get("incomplete", []))
             progress["done"] += len(chunk)
             DBOS.set_event(PROGRESS_EVENT, progress)
     if planned["removals"]:
@@ -118,12 +149,10 @@ def sync_org_workflow(
         totals["removed"] = outcome["updated"]
         totals["dead_letters"] += len(outcome["dead_letters"])
     # A run that left fields out is partial: its records go again (with the fields) in the
-    # next run, which is the mapping check's to allow once the org has them back.
-    status = (
-        "complete"
-        if not (totals["dead_letters"] or totals["deferred"] or totals["blocked"] or quarantined)
-        else "partial"
-    )
+    # next run, which is the mapping check's to allow once the org has them back, or the
+    # lookup's once the record it looks for exists.
+    unfinished = ("dead_letters", "deferred", "blocked", "incomplete")
+    status = "partial" if quarantined or any(totals[name] for name in unfinished) else "complete"
     summary = {
         **planned["summary"],
         "delivered": totals,
@@ -160,7 +189,13 @@ def _deliver_within_allowance(
 
 
 @DBOS.step(name="contractsync.sync_plan")
-def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str) -> dict[str, Any]:
+def plan_step(
+    org: str,
+    contract_keys: list[str] | None,
+    today: str,
+    run_id: str,
+    retry_parked: bool = False,
+) -> dict[str, Any]:
     app = engine_app()
     registry = org_registry(app)
     stored = selections(app).get(run_id)
@@ -171,11 +206,14 @@ def plan_step(org: str, contract_keys: list[str] | None, today: str, run_id: str
     parents = {obj.name: obj.sobject for obj in mapping.objects}
     key_fields = {obj.name: obj.external_id for obj in mapping.objects}
     groups, removals = plan_items(plan, parents, key_fields)
+    parked = 0
+    if not retry_parked:
+        groups, parked = set_aside_parked(app, org, stored, groups)
     app.sync_runs.start(run_id, org)
     return {
         "groups": groups,
         "removals": removals,
-        "summary": summary_of(plan),
+        "summary": {**summary_of(plan), "parked": parked},
         "bulk_threshold": registry.settings_for(org).bulk_threshold,
     }
 
@@ -291,19 +329,21 @@ def start_sync(
     today: date,
     actor: str,
     on_progress: Callable[[int, int], None] | None = None,
+    retry_parked: bool = False,
 ) -> dict[str, Any]:
     """Run (or re-attach to) the sync of ``org`` on its queue and wait for the result.
 
     ``on_progress(done, total)`` is called with the records handled so far while it runs.
+    ``retry_parked`` sends records parked in the dead letters too (a replay, see
+    ``_parked``); it is a run of its own, apart from the ordinary run of the same versions.
     """
     app = engine_app()
     registry = org_registry(app)
     stored = contracts_for(app, registry, org, contract_keys)
-    run_id = _fresh_run_id(app, run_key(org, stored, today=today))
-    finished = {run["run_id"]: run for run in app.sync_runs.recent(org=org, limit=1000)}
-    if run_id in finished and finished[run_id]["status"] == "complete":
+    run_id, done = due_run(app, org, stored, today=today, replay=retry_parked)
+    if done is not None:
         # Same contract versions, same day, delivered in full: nothing to do, no call made.
-        return {"run_id": run_id, "already_done": True, **finished[run_id]["summary"]}
+        return {"run_id": run_id, "already_done": True, **done["summary"]}
     require_fitting_mapping(registry, org)
     settings = registry.settings_for(org)
     queue = org_queue(
@@ -313,7 +353,9 @@ def start_sync(
     handoff.offer(run_id, stored)
     try:
         with SetWorkflowID(run_id):
-            handle = queue.enqueue(sync_org_workflow, org, contract_keys, today.isoformat(), actor)
+            handle = queue.enqueue(
+                sync_org_workflow, org, contract_keys, today.isoformat(), actor, retry_parked
+            )
         if on_progress is not None:
             _follow_progress(run_id, handle, on_progress)
         # A queued workflow's handle polls the system database for the result, by default
@@ -333,17 +375,6 @@ def _follow_progress(run_id: str, handle: Any, on_progress: Callable[[int, int],
         progress = DBOS.get_event(run_id, PROGRESS_EVENT, timeout_seconds=0.25)
         if progress:
             on_progress(int(progress["done"]), int(progress["total"]))
-
-
-def _fresh_run_id(app: Any, base: str) -> str:
-    """The base key, unless runs under it ended partial: then the next retry's key, so
-    deferred and blocked records get another chance without repeating finished work."""
-    attempt, run_id = 1, base
-    runs = {run["run_id"]: run for run in app.sync_runs.recent(limit=1000)}
-    while run_id in runs and runs[run_id]["status"] == "partial":
-        attempt += 1
-        run_id = f"{base}:retry-{attempt}"
-    return run_id
 
 
 def _record(app: Any, org: str, outcome: ChunkOutcome, run_id: str, actor: str) -> None:
@@ -367,4 +398,5 @@ def _as_dict(outcome: ChunkOutcome) -> dict[str, Any]:
         "created": outcome.created,
         "updated": outcome.updated,
         "quarantined": outcome.quarantined,
+        "incomplete": outcome.incomplete,
     }

@@ -8,8 +8,10 @@ call. Calls are counted where the org client makes them.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,7 @@ def test_new_and_changed_contracts_cost_the_floor_in_calls(
         assert first["status"] == "complete"
         assert first["delivered"]["created"] == 3 * CONTRACTS
         assert _per_object(seen) == {
+            "describe": 3,  # the mapping checked against the org: once per process a while
             "query": 1,  # the owner, not known yet
             "Account": 2,
             "Contract": 2 + 1,  # and one collection activating the three active ones
@@ -130,7 +133,7 @@ def test_new_and_changed_contracts_cost_the_floor_in_calls(
         second = start_sync("test", None, today=TODAY, actor="t")
 
         assert second["planned"]["update"] == 1
-        assert seen == ["upsert Contract C-100"]  # the owner is known: no query
+        assert seen == ["upsert Contract C-100"]  # mapping checked, owner known: no read
 
         seen.clear()
         again = start_sync("test", None, today=TODAY, actor="t")
@@ -228,3 +231,20 @@ def test_a_sync_reads_its_contracts_from_the_store_once(
     assert summary["status"] == "complete"
     assert summary["planned"]["create"] == 9
     assert len(loads) == 1
+
+
+def test_threads_asking_for_an_org_share_one_client(
+    budget_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = org_registry(budget_app)
+    original = registry._auth
+
+    def slow_auth(name: str, org: OrgSettings) -> Any:
+        time.sleep(0.05)  # long enough for every thread to ask before the first is done
+        return original(name, org)
+
+    monkeypatch.setattr(registry, "_auth", slow_auth)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        clients = list(pool.map(lambda _: registry.client("test"), range(4)))
+
+    assert len({id(client) for client in clients}) == 1

@@ -13,11 +13,18 @@ from pydantic import SecretStr
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
+from contractsync.errors import PermanentSyncError
 from contractsync.model import Contract
 from contractsync.salesforce import OrgClient
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import OrgSettings, load_settings
-from contractsync.sync import org_registry, start_sync
+from contractsync.sync import (
+    _workflow,
+    org_registry,
+    replay_dead_letters,
+    require_fitting_mapping,
+    start_sync,
+)
 
 TODAY = date(2026, 11, 28)
 ADMIN_EMAIL = "admin@sandbox.contractsync.invalid"
@@ -261,7 +268,8 @@ def test_a_spent_allowance_pauses_the_org_until_usage_allows(
     for n in range(3):
         sync_app.contracts.create(_contract(make_contract, f"P-{n}"), actor="t", reason="new")
     client = _client(sync_app)
-    client.describe("Contract")  # log in and read the usage so far
+    # Check the mapping first (the run trusts that check a while), then read the usage.
+    require_fitting_mapping(org_registry(sync_app), "test")
     usage = client.limits.usage
     assert usage is not None
     packaged_org.set_daily_api_limit(usage.used + 3)
@@ -290,3 +298,60 @@ def test_progress_is_reported_while_a_sync_runs(sync_app: App, make_contract: Ma
     assert seen
     assert all(total == 9 for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_run_that_fails_is_recorded_failed_and_the_next_sync_tries_again(
+    sync_app: App, make_contract: MakeContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+
+    def refused(*args: Any, **kwargs: Any) -> dict[str, str]:
+        raise PermanentSyncError("Org 'test' refused the owner query: API_DISABLED_FOR_ORG.")
+
+    with durable_engine(sync_app):
+        monkeypatch.setattr(_workflow, "owner_ids", refused)
+        with pytest.raises(PermanentSyncError, match="API_DISABLED_FOR_ORG"):
+            start_sync("test", None, today=TODAY, actor="tester")
+        [failed] = sync_app.sync_runs.recent(org="test")
+        assert failed["status"] == "failed"
+        assert failed["summary"]["error"]["code"] == "permanent"
+
+        monkeypatch.undo()
+        summary = start_sync("test", None, today=TODAY, actor="tester")
+
+    assert summary["run_id"] == f"{failed['run_id']}:retry-2"
+    assert summary["status"] == "complete"
+    assert summary["delivered"]["created"] == 3
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_refused_record_stays_parked_until_it_is_replayed(
+    packaged_org: SandboxOrg, sync_app: App, make_contract: MakeContract
+) -> None:
+    field = "CS_Contract_Type__c"
+    [spec] = [f for f in _client(sync_app).describe("Contract")["fields"] if f["name"] == field]
+    # An admin narrowed the field: "subscription" no longer fits.
+    packaged_org.remove_custom_field("Contract", field)
+    packaged_org.add_custom_field("Contract", {"name": field, "type": spec["type"], "length": 5})
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+
+    first = _sync(sync_app)
+    assert first["delivered"]["dead_letters"] == 1
+    again = _sync(sync_app)  # same versions: the refusal would only repeat itself
+
+    assert again["status"] == "complete"
+    assert again["parked"] == 2  # the contract and the obligation hanging off it
+    assert again["delivered"]["created"] == again["delivered"]["dead_letters"] == 0
+    [letter] = sync_app.dead_letters.list()
+    assert letter.attempts == 1
+    assert _sync(sync_app)["already_done"]
+
+    # The admin widens it again and replays: the parked records go, the letter closes.
+    packaged_org.remove_custom_field("Contract", field)
+    packaged_org.add_custom_field("Contract", {"name": field, "type": spec["type"], "length": 80})
+    with durable_engine(sync_app):
+        report = replay_dead_letters(sync_app, None, today=TODAY, actor="tester")
+
+    assert [(o.replayed, o.error_code) for o in report.outcomes] == [(True, None)]
+    assert sync_app.dead_letters.list() == []
+    assert len(_client(sync_app).query_all("SELECT Id FROM CS_Obligation__c")) == 1

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
-from contractsync.errors import MappingError
+from contractsync.errors import MappingError, PermanentSyncError
 from contractsync.model import Contract
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import OrgSettings, load_settings
@@ -119,3 +119,20 @@ def test_a_run_does_not_start_on_a_mapping_the_org_refuses(
     assert client.query_all("SELECT Id FROM Account WHERE CS_Key__c = 'ACC-C-1'") == []
     assert sync_app.sync_runs.recent(org="test") == []
     assert client.calls > calls_before  # it asked the org (describes), and wrote nothing
+
+
+def test_a_describe_the_org_refuses_is_reported_as_itself_not_as_a_missing_object(
+    sync_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = org_registry(sync_app)
+
+    def refused(sobject: str, *, refresh: bool = False) -> dict[str, Any]:
+        raise PermanentSyncError(
+            "Org 'test' refused describe: API_DISABLED_FOR_ORG.",
+            status=403,
+            salesforce_code="API_DISABLED_FOR_ORG",
+        )
+
+    monkeypatch.setattr(registry.client("test"), "describe", refused)
+    with pytest.raises(PermanentSyncError, match="API_DISABLED_FOR_ORG"):
+        require_fitting_mapping(registry, "test")

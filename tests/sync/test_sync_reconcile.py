@@ -379,3 +379,27 @@ def test_an_unchanged_org_shows_no_drift(sync_app: App, make_contract: MakeContr
     report = reconcile_org(sync_app, "test", now=datetime(2026, 11, 28, tzinfo=UTC))
 
     assert (report.checked, report.findings) == (3, ())
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_restoring_an_accepted_field_restores_what_contractsync_wants(
+    sync_app: App, make_contract: MakeContract
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+    _deliver(sync_app)
+    client = _client(sync_app)
+    client.upsert("Contract", "CS_Key__c", "C-1", {"Name": "Edited in Salesforce"})
+    reconcile_org(sync_app, "test", policy="accept")
+    client.upsert("Contract", "CS_Key__c", "C-1", {"Name": "Edited again"})
+
+    report = reconcile_org(sync_app, "test", policy="restore")
+
+    assert [(f.field, f.outcome) for f in report.findings] == [("Name", "restored")]
+    assert _row(sync_app, "C-1")["Name"] == "Contract C-1"
+    confirmed = sync_app.sync_state.confirmed("test")[("Contract", "C-1")]
+    assert confirmed.snapshot["Name"] == "Contract C-1"
+    assert "@accepted" not in confirmed.snapshot
+    assert reconcile_org(sync_app, "test").findings == ()
+    registry = org_registry(sync_app)
+    stored = contracts_for(sync_app, registry, "test", None)
+    assert plan_org(sync_app, registry, "test", stored, today=TODAY).is_empty

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -29,6 +30,7 @@ from contractsync.sync import (
     org_registry,
     queued_runs,
 )
+from contractsync.sync._schedule import sync_day
 from contractsync.sync._workflow import sync_org_workflow
 
 APPROVED = {"state": "auto_approved"}
@@ -214,3 +216,10 @@ def test_queued_syncs_are_counted_without_launching_the_engine(
         DBOS.cancel_workflow(handle.get_workflow_id())
 
     assert queued_runs(app, ["test"]) == {"test": 0}
+
+
+def test_a_scheduled_sync_runs_for_the_utc_day_whatever_the_schedules_zone() -> None:
+    half_past_midnight_in_berlin = datetime(2026, 1, 2, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert sync_day(half_past_midnight_in_berlin) == date(2026, 1, 1)
+    naive = datetime(2026, 1, 2, 0, 30)  # noqa: DTZ001 - what an untimed schedule would give
+    assert sync_day(naive) == date(2026, 1, 2)
