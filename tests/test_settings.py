@@ -61,7 +61,7 @@ def test_engine_url_can_be_set_on_its_own(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_default_actor_is_the_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("contractsync.settings.getpass.getuser", lambda: "maria")
+    monkeypatch.setattr("contractsync.settings._settings.getpass.getuser", lambda: "maria")
     assert load_settings().actor_name == "cli:maria"
     assert load_settings(actor="api:sync").actor_name == "api:sync"
 
@@ -70,7 +70,7 @@ def test_actor_without_a_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_user() -> str:
         raise KeyError("getpwuid(): uid not found: 1000")
 
-    monkeypatch.setattr("contractsync.settings.getpass.getuser", no_user)
+    monkeypatch.setattr("contractsync.settings._settings.getpass.getuser", no_user)
     assert load_settings().actor_name == "cli:unknown"
 
 

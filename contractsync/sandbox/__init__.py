@@ -13,7 +13,7 @@ imports nothing from the rest of contractsync: it stands in for a foreign system
 from ._faults import FAMILIES, FAULTS, FaultPlan, FaultRule
 from ._ids import checksum, normalize_id
 from ._requests_session import sandbox_requests_session
-from ._schema import SchemaError
+from ._schema_defs import SchemaError
 from ._server import SandboxInfo, SandboxOrg
 
 __all__ = [

@@ -47,7 +47,7 @@ from ._metadata_soap import metadata_endpoint
 from ._org import Org
 from ._payload import AsgiApp, EdgeLimits, Receive, body_too_large, read_body
 from ._rest import OLDEST_VERSION, RestApi, endpoint_family, versions
-from ._schema import SchemaError
+from ._schema_defs import SchemaError
 
 __all__ = ["AppState", "build_app"]
 

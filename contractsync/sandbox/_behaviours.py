@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._errors import SalesforceError
-from ._schema import ObjectDef
+from ._schema_defs import ObjectDef
 from ._values import parse_date, parse_datetime
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._schema import ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import ObjectDef
 
 __all__ = [
     "DELIMITERS",

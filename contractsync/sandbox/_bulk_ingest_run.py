@@ -22,7 +22,7 @@ from ._errors import ApiError, SalesforceError
 from ._ids import InvalidIdError, is_id_shaped, normalize_id
 from ._limits import ApiUsage
 from ._org import Org
-from ._schema import FieldDef, ObjectDef
+from ._schema_defs import FieldDef, ObjectDef
 from ._values import format_datetime
 
 __all__ = ["IngestResults", "process_ingest"]

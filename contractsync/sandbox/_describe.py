@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._schema import FieldDef, ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import FieldDef, ObjectDef
 
 __all__ = ["describe_global", "describe_object", "object_summary"]
 

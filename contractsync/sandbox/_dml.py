@@ -3,7 +3,7 @@
 Validation follows the order Salesforce applies it: the body is deserialised into known
 fields (``INVALID_FIELD``, ``INVALID_FIELD_FOR_INSERT_UPDATE``, ``JSON_PARSER_ERROR``, type and
 length errors), then the save checks run (required fields, references, object rules, unique
-values). Every check is driven by the describe attributes in ``_schema``.
+values). Every check is driven by the describe attributes in ``_schema_defs``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from . import _behaviours
 from ._errors import ApiError, SalesforceError, not_found
 from ._events import is_event, not_supported, publish_event
 from ._ids import InvalidIdError, format_id, normalize_id
-from ._schema import FieldDef, ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import FieldDef, ObjectDef
 from ._store import Store
 from ._values import Locator, coerce_value, format_datetime
 

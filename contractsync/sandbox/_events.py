@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import ApiError, SalesforceError
 from ._ids import format_id
-from ._schema import ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import ObjectDef
 from ._soql_ast import SelectQuery
 from ._soql_errors import SoqlError
 from ._store import Store

@@ -21,7 +21,7 @@ from ._metadata_package import Component, Failure, plan_package
 from ._metadata_refs import check_layout, check_permission_set, check_report_type
 from ._metadata_zip import ZipLimits, ZipRefusedError, read_zip, split_packages
 from ._org import Org
-from ._schema import SchemaError
+from ._schema_defs import SchemaError
 from ._values import format_datetime
 
 __all__ = ["DeployOptions", "Execution", "Success", "execute"]

@@ -16,7 +16,7 @@ from ._metadata_fields import ComponentError, field_spec, is_custom_name
 from ._metadata_package import Component
 from ._metadata_xml import child, child_text, children
 from ._org import Org
-from ._schema import ObjectDef
+from ._schema_defs import ObjectDef
 
 __all__ = ["Applied", "apply_field", "apply_object"]
 

@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from ._metadata_fields import ComponentError
 from ._metadata_package import Component
 from ._metadata_xml import child_text, children
-from ._schema import ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import ObjectDef
 
 __all__ = ["check_layout", "check_permission_set", "check_report_type"]
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._dml import Dml, WriteContext
-from ._schema import FieldDef, ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import FieldDef, ObjectDef
 from ._store import Store
 
 __all__ = ["Clock", "Identity", "Org"]

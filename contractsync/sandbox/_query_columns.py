@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._schema import FieldDef, ObjectDef, Schema
+from ._schema import Schema
+from ._schema_defs import FieldDef, ObjectDef
 from ._soql_ast import Aggregate, CountAll, FieldPath, SelectQuery, SubQuery
 
 __all__ = ["query_columns"]

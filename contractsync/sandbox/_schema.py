@@ -1,279 +1,31 @@
-"""The org's objects and fields, loaded from the JSON files under ``schema/``.
+"""The org's objects and fields: the standard objects under ``schema/`` plus custom ones.
 
-Standard objects are data, not code: each ``schema/<Object>.json`` lists the fields describe
-reports, with only the attributes that differ from the per-type defaults. Custom fields,
-objects and platform events (``Ext_Id__c``, ``Invoice__c``, ``Synced__e``) are added at run
-time (the admin API, Metadata deploys) and persisted by the store as a replayable log.
+Custom fields, objects and platform events (``Ext_Id__c``, ``Invoice__c``, ``Synced__e``) are
+added at run time (the admin API, Metadata deploys) and persisted by the store as a
+replayable log.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from ._schema_custom import event_object_data, record_object_data
+from ._schema_defs import FieldDef, ObjectDef, SchemaError
+from ._schema_json import field_from_json, load_standard, object_from_json
 
-__all__ = ["FieldDef", "ObjectDef", "PicklistEntry", "Schema", "SchemaError"]
+__all__ = ["Schema"]
 
-_TEXT_TYPES = frozenset(
-    {"string", "textarea", "email", "url", "phone", "picklist", "multipicklist", "combobox"}
-    | {"encryptedstring"}
-)
-_NUMBER_TYPES = frozenset({"int", "double", "currency", "percent"})
-_SUPPORTED_TYPES = (
-    _TEXT_TYPES
-    | _NUMBER_TYPES
-    | {"id", "boolean", "date", "datetime", "time", "reference", "base64"}
-)
-_SOAP_TYPES = {
-    "id": "tns:ID",
-    "reference": "tns:ID",
-    "boolean": "xsd:boolean",
-    "int": "xsd:int",
-    "double": "xsd:double",
-    "currency": "xsd:double",
-    "percent": "xsd:double",
-    "date": "xsd:date",
-    "datetime": "xsd:dateTime",
-    "time": "xsd:time",
-    "base64": "xsd:base64Binary",
-}
 _CUSTOM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$")
 # Platform events are custom objects whose name ends in __e (salesforce-api.md 7.1).
 _CUSTOM_OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__[ce]$")
 # e00/e01 are the ids of publish results, not event types (salesforce-api.md 8.3).
 _RESERVED_EVENT_PREFIXES = frozenset({"e00", "e01"})
-_OBJECT_EXTRAS = frozenset(
-    {"stages", "statusCategories", "closedStatuses", "eventType", "publishBehavior"}
-)
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-
-
-class SchemaError(ValueError):
-    """A custom field or object definition that the org cannot accept."""
-
-
-@dataclass(frozen=True, slots=True)
-class PicklistEntry:
-    """One value of a picklist as describe reports it."""
-
-    value: str
-    label: str
-    active: bool = True
-    default: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FieldDef:
-    """A field with the describe attributes the sandbox enforces (salesforce-api.md 2.1)."""
-
-    name: str
-    label: str
-    type: str
-    length: int = 0
-    precision: int = 0
-    scale: int = 0
-    digits: int = 0
-    nillable: bool = True
-    createable: bool = True
-    updateable: bool = True
-    defaulted_on_create: bool = False
-    default_value: Any = None
-    external_id: bool = False
-    unique: bool = False
-    case_sensitive: bool = False
-    id_lookup: bool = False
-    name_field: bool = False
-    calculated: bool = False
-    auto_number: bool = False
-    picklist_values: tuple[PicklistEntry, ...] = ()
-    restricted_picklist: bool = False
-    reference_to: tuple[str, ...] = ()
-    relationship_name: str | None = None
-    child_relationship_name: str | None = None
-    cascade_delete: bool = False
-    polymorphic: bool = False
-    custom: bool = False
-
-    @property
-    def required_on_create(self) -> bool:
-        """nillable=false + createable + not defaultedOnCreate (salesforce-api.md 2.1)."""
-        return not self.nillable and self.createable and not self.defaulted_on_create
-
-    @property
-    def is_text(self) -> bool:
-        return self.type in _TEXT_TYPES
-
-    @property
-    def is_number(self) -> bool:
-        return self.type in _NUMBER_TYPES
-
-    @property
-    def is_key(self) -> bool:
-        """Usable in ``/sobjects/{Obj}/{Field}/{value}`` (external id or idLookup)."""
-        return self.external_id or self.id_lookup
-
-    @property
-    def soap_type(self) -> str:
-        return _SOAP_TYPES.get(self.type, "xsd:string")
-
-    def picklist_value(self, value: str) -> PicklistEntry | None:
-        for entry in self.picklist_values:
-            if entry.value == value:
-                return entry
-        return None
-
-    def default_picklist_value(self) -> str | None:
-        for entry in self.picklist_values:
-            if entry.default:
-                return entry.value
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectDef:
-    """An sObject type: its identity, object-level permissions and fields."""
-
-    name: str
-    label: str
-    label_plural: str
-    key_prefix: str
-    fields: tuple[FieldDef, ...]
-    custom: bool = False
-    createable: bool = True
-    updateable: bool = True
-    deletable: bool = True
-    queryable: bool = True
-    extras: Mapping[str, Any] = field(default_factory=dict)
-    _by_lower: dict[str, FieldDef] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_lower.update({f.name.lower(): f for f in self.fields})
-
-    def field(self, name: str) -> FieldDef | None:
-        """A field by case-insensitive API name."""
-        return self._by_lower.get(name.lower())
-
-    def relationship(self, name: str) -> FieldDef | None:
-        """The reference field whose relationshipName is ``name`` (case-insensitive)."""
-        lowered = name.lower()
-        for candidate in self.fields:
-            if candidate.relationship_name and candidate.relationship_name.lower() == lowered:
-                return candidate
-        return None
-
-    @property
-    def name_field(self) -> FieldDef | None:
-        return next((f for f in self.fields if f.name_field), None)
-
-
-def field_from_json(spec: Mapping[str, Any], *, custom: bool = False) -> FieldDef:
-    """Build a field from its data-file form, filling describe defaults by type."""
-    try:
-        name = str(spec["name"])
-        kind = str(spec["type"])
-    except KeyError as missing:
-        raise SchemaError(f"field definition needs {missing.args[0]!r}: {dict(spec)}") from None
-    if kind not in _SUPPORTED_TYPES:
-        raise SchemaError(f"field {name}: unsupported type {kind!r}")
-    default_pick = spec.get("defaultPicklistValue")
-    picklist = tuple(_picklist_entry(v, default_pick) for v in spec.get("picklist", ()))
-    is_boolean = kind == "boolean"
-    length = int(spec.get("length", 18 if kind in ("id", "reference") else 0))
-    if kind in _TEXT_TYPES and length <= 0:
-        length = 255
-    reference_to = tuple(str(t) for t in spec.get("referenceTo", ()))
-    if kind == "reference" and not reference_to:
-        raise SchemaError(f"field {name}: a reference needs referenceTo")
-    return FieldDef(
-        name=name,
-        label=str(spec.get("label", name)),
-        type=kind,
-        length=length,
-        precision=int(spec.get("precision", 0)),
-        scale=int(spec.get("scale", 0)),
-        digits=int(spec.get("digits", 0)),
-        # Booleans are never null: describe reports nillable=false, defaultedOnCreate=true.
-        nillable=bool(spec.get("nillable", not is_boolean and kind != "id")),
-        createable=bool(spec.get("createable", kind != "id")),
-        updateable=bool(spec.get("updateable", kind != "id")),
-        defaulted_on_create=bool(
-            spec.get("defaultedOnCreate", is_boolean or kind == "id" or default_pick is not None)
-        ),
-        default_value=spec.get("defaultValue", False if is_boolean else None),
-        external_id=bool(spec.get("externalId", False)),
-        unique=bool(spec.get("unique", False)),
-        case_sensitive=bool(spec.get("caseSensitive", False)),
-        id_lookup=bool(spec.get("idLookup", kind == "id" or spec.get("externalId", False))),
-        name_field=bool(spec.get("nameField", False)),
-        calculated=bool(spec.get("calculated", False)),
-        auto_number=bool(spec.get("autoNumber", False)),
-        picklist_values=picklist,
-        restricted_picklist=bool(spec.get("restrictedPicklist", False)),
-        reference_to=reference_to,
-        relationship_name=spec.get("relationshipName"),
-        child_relationship_name=spec.get("childRelationshipName"),
-        cascade_delete=bool(spec.get("cascadeDelete", False)),
-        polymorphic=bool(spec.get("polymorphicForeignKey", len(reference_to) > 1)),
-        custom=custom,
-    )
-
-
-def _picklist_entry(value: Any, default_pick: Any) -> PicklistEntry:
-    """A picklist value given as ``"Draft"`` or ``{"value": "Draft", "label": "In draft"}``."""
-    if isinstance(value, Mapping):
-        name = str(value["value"])
-        return PicklistEntry(name, str(value.get("label", name)), default=name == default_pick)
-    return PicklistEntry(str(value), str(value), default=str(value) == default_pick)
-
-
-def object_from_json(
-    spec: Mapping[str, Any], system: Mapping[str, Mapping[str, Any]], *, custom: bool = False
-) -> ObjectDef:
-    """Build an object from its data-file form; system fields come from ``_system.json``."""
-    system_names = list(spec.get("system", ()))
-    leading = [system[n] for n in system_names if n in ("Id", "IsDeleted")]
-    trailing = [system[n] for n in system_names if n not in ("Id", "IsDeleted")]
-    fields = [field_from_json(s) for s in leading]
-    fields += [field_from_json(s, custom=str(s["name"]).endswith("__c")) for s in spec["fields"]]
-    fields += [field_from_json(s) for s in trailing]
-    extras = {k: v for k, v in spec.items() if k in _OBJECT_EXTRAS}
-    extras["autoNumber"] = spec.get("autoNumber", {})
-    return ObjectDef(
-        name=str(spec["name"]),
-        label=str(spec.get("label", spec["name"])),
-        label_plural=str(spec.get("labelPlural", spec.get("label", spec["name"]))),
-        key_prefix=str(spec["keyPrefix"]),
-        fields=tuple(fields),
-        custom=custom,
-        createable=bool(spec.get("createable", True)),
-        updateable=bool(spec.get("updateable", spec.get("createable", True))),
-        deletable=bool(spec.get("deletable", spec.get("createable", True))),
-        queryable=bool(spec.get("queryable", True)),
-        extras=extras,
-    )
-
-
-def _load_standard() -> tuple[dict[str, Mapping[str, Any]], list[Mapping[str, Any]]]:
-    folder = resources.files("contractsync.sandbox").joinpath("schema")
-    system: dict[str, Mapping[str, Any]] = {}
-    objects: list[Mapping[str, Any]] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        if entry.name == "_system.json":
-            system = {f["name"]: f for f in data["fields"]}
-        else:
-            objects.append(data)
-    return system, objects
 
 
 class Schema:
@@ -281,7 +33,7 @@ class Schema:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._system, standard = _load_standard()
+        self._system, standard = load_standard()
         self._objects: dict[str, ObjectDef] = {}
         for spec in standard:
             self._put(object_from_json(spec, self._system))

@@ -30,7 +30,7 @@ from ._faults import FaultInjector, FaultPlan
 from ._limits import ApiUsage
 from ._org import Clock, Org
 from ._rest import RestApi
-from ._schema import FieldDef, ObjectDef
+from ._schema_defs import FieldDef, ObjectDef
 from ._store import Store
 from ._tls import ensure_tls_files
 

@@ -15,7 +15,7 @@ from ._dml import MultipleMatches
 from ._errors import SalesforceError, not_found
 from ._ids import is_id_shaped
 from ._org import Org
-from ._schema import ObjectDef
+from ._schema_defs import ObjectDef
 from ._values import format_datetime, parse_datetime
 
 __all__ = ["handle_sobjects", "method_not_allowed", "record_json", "select_fields"]

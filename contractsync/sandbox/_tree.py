@@ -12,7 +12,7 @@ from typing import Any
 from ._api import ApiRequest, ApiResponse
 from ._errors import SalesforceError, not_found
 from ._org import Org
-from ._schema import ObjectDef
+from ._schema_defs import ObjectDef
 from ._sobjects import method_not_allowed
 
 __all__ = ["handle_tree"]

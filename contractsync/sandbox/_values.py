@@ -19,7 +19,7 @@ from typing import Any
 
 from ._errors import SalesforceError
 from ._ids import InvalidIdError, normalize_id
-from ._schema import FieldDef
+from ._schema_defs import FieldDef
 
 __all__ = [
     "Locator",
