@@ -8,8 +8,10 @@ the field's accuracy when the rule fired only a few times:
     field_rate = (correct_field + 1) / (fired_field + 2),       M = 4
 
 (a beta-binomial posterior mean; with many firings it is the rule's plain hit rate, with
-few it leans on the field). The fitted table is the small data file
-``calibration.json`` shipped beside this module; ``contractsync eval cuad DIR
+few it leans on the field). A rule that fired fewer than ``MIN_EVIDENCE`` times on the
+labelled set is also capped at ``UNCALIBRATED_CAP``: two right out of two says little, and
+such rules, cross-validated, were where auto-approved values went wrong. The fitted table
+is the small data file ``calibration.json`` shipped beside this module; ``contractsync eval cuad DIR
 --write-calibration`` refits it. A rule the table has never seen, or a field the
 development set has no labels for, gets the extractor's prior capped at
 ``UNCALIBRATED_CAP``, so it can never pass an auto-approve threshold on a guess.
@@ -38,6 +40,8 @@ Chosen on the CUAD development set as the lowest threshold whose auto-approved v
 are at least 97% right (measured: see ``bench/results/extraction.json``)."""
 SHRINKAGE = 4.0
 UNCALIBRATED_CAP = 0.8
+MIN_EVIDENCE = 8
+"""Firings a rule needs on the labelled set before its values may be auto-approved."""
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -71,7 +75,10 @@ class Calibration:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "method": "per-rule beta-binomial (shrinkage M=4 towards the field's hit rate)",
+            "method": (
+                "per-rule beta-binomial (shrinkage M=4 towards the field's hit rate), capped "
+                f"at {UNCALIBRATED_CAP} below {MIN_EVIDENCE} firings"
+            ),
             "fitted_on": self.fitted_on,
             "rules": {
                 name: {
@@ -124,10 +131,16 @@ def fit_calibration(
         correct = sum(c[1] for c in entries.values())
         field_rate = (correct + 1) / (fired + 2)
         rules[name] = {
-            rule: RuleStats(n, k, round((k + SHRINKAGE * field_rate) / (n + SHRINKAGE), 4))
-            for rule, (n, k) in entries.items()
+            rule: RuleStats(n, k, _confidence(n, k, field_rate)) for rule, (n, k) in entries.items()
         }
     return Calibration(rules=rules, fitted_on=fitted_on)
+
+
+def _confidence(fired: int, correct: int, field_rate: float) -> float:
+    posterior = (correct + SHRINKAGE * field_rate) / (fired + SHRINKAGE)
+    if fired < MIN_EVIDENCE:
+        posterior = min(posterior, UNCALIBRATED_CAP)
+    return round(posterior, 4)
 
 
 def expected_calibration_error(
