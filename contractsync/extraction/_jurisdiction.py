@@ -30,7 +30,7 @@ _COUNTRY_ALIASES = {
     "uk": "GB", "great britain": "GB", "britain": "GB", "prc": "CN", "p.r.c.": "CN",
     "people's republic of china": "CN", "peoples republic of china": "CN", "china": "CN",
     "mainland china": "CN", "hong kong": "HK", "hong kong sar": "HK", "macau": "MO",
-    "taiwan": "TW", "republic of china": "TW", "south korea": "KR", "korea": "KR",
+    "taiwan": "TW", "republic of china": "TW", "r.o.c.": "TW", "south korea": "KR", "korea": "KR",
     "republic of korea": "KR", "russia": "RU", "vietnam": "VN", "iran": "IR",
     "czech republic": "CZ", "the netherlands": "NL", "holland": "NL", "switzerland": "CH",
     "republic of south africa": "ZA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
@@ -49,6 +49,9 @@ _COUNTRY_ADJECTIVES = {
     "dutch": "NL", "israeli": "IL", "indian": "IN", "singaporean": "SG", "irish": "IE",
     "korean": "KR", "italian": "IT", "spanish": "ES", "swedish": "SE", "canadian": "CA",
     "australian": "AU", "mexican": "MX", "brazilian": "BR", "belgian": "BE", "austrian": "AT",
+    "colombian": "CO", "argentine": "AR", "chilean": "CL", "peruvian": "PE", "danish": "DK",
+    "norwegian": "NO", "finnish": "FI", "polish": "PL", "portuguese": "PT", "taiwanese": "TW",
+    "luxembourgish": "LU", "greek": "GR", "turkish": "TR", "russian": "RU", "thai": "TH",
 }  # fmt: skip
 # Words that are subdivision names but usually mean something else in a law clause.
 _AMBIGUOUS = {"victoria", "georgia", "federal", "capital", "central", "northern", "western"}
@@ -67,6 +70,7 @@ def resolve_jurisdiction(phrase: str) -> GoverningLaw | None:
     The first jurisdiction named wins; a country named first is refined by a later
     subdivision of the same country.
     """
+    phrase = " ".join(phrase.split())  # text from PDFs pads words: "British  Columbia"
     names = _lookup()
     found = [names[m.group().casefold()] for m in _pattern().finditer(_fold(phrase))]
     usable = [

@@ -16,13 +16,15 @@ from ._text import ContractText
 _LAWS_OF = re.compile(
     r"(?P<verb>govern(?:ed|s|ing)?|constru(?:ed|ction)|interpret(?:ed|ation)|enforced)\b"
     r"(?P<between>[^.;]{0,250}?)\b(?:laws?|legislation)(?:,[^,;.]{0,80},)?\s+"
-    r"(?:of|in(?:\s+force\s+in)?)\s+(?P<place>[^;:()]{2,160})",
+    # "the internal laws State of New York": the "of" is sometimes lost in drafting.
+    r"(?:(?:of|in(?:\s+force\s+in)?)\s+|(?=(?:the\s+)?(?:State|Commonwealth|Province)\s+of\b))"
+    r"(?P<place>[^;:()]{2,160})",
     re.IGNORECASE,
 )
 _ADJECTIVE_LAW = re.compile(
-    r"(?P<verb>governed|construed)[^.;]{0,60}?\b(?:by|under|with)\s+(?:the\s+)?"
+    r"(?P<verb>governed|construed)[^.;]{0,60}?\b(?:by|under|with|of)\s+(?:the\s+)?"
     r"(?:substantive\s+|internal\s+)?(?P<place>[A-Z][A-Za-z.']{1,20}(?:\s+[A-Z][A-Za-z.']{1,20}){0,2})"
-    r"\s+[Ll]aws?\b",
+    r"(?:\s+(?:private|civil|commercial|substantive))?\s+[Ll]aws?\b",
 )
 _LAWS_GOVERN = re.compile(
     r"\b(?:the\s+)?(?:laws?|legislation)\s+of\s+(?P<place>[^;:()]{2,80}?)\s*(?:\([^)]*\)\s*)?"

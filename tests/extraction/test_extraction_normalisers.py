@@ -94,6 +94,9 @@ def test_money_scales_and_symbols() -> None:
         ("Canada and the Province of British Columbia", "CA-BC"),
         ("Texas; Singapore; Belgium", "US-TX"),
         ("Swiss", "CH"),
+        ("the  Province  of  British  Columbia", "CA-BC"),
+        ("the R.O.C.", "TW"),
+        ("Colombian", "CO"),
     ],
 )
 def test_jurisdictions(phrase: str, code: str) -> None:

@@ -91,3 +91,21 @@ def test_real_pdfs_extract_and_match_cuad(cuad: Path) -> None:
             assert document.page_at(candidate.start).page_number >= 1
     assert scored >= 3
     assert right / scored >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("clause", "code"),
+    [
+        pytest.param("This Agreement shall be governed by the internal laws State of New York.",
+                     "US-NY", id="of-left-out"),
+        pytest.param("The relation established in the Contract is governed by the regulations "
+                     "of Colombian private law.", "CO", id="adjective-private-law"),
+        pytest.param("This Agreement shall be  governed  by and  construed  in accordance  with "
+                     "the laws of the  Province  of  British  Columbia.", "CA-BC", id="padded"),
+    ],
+)  # fmt: skip
+def test_law_clauses_as_drafted(tmp_path: Path, clause: str, code: str) -> None:
+    path = tmp_path / "contract.txt"
+    path.write_text(f"SUPPLY AGREEMENT\n\n1. Supply. Oak supplies Pine.\n\n9. Law. {clause}\n")
+    [law] = [c for c in RulesExtractor().extract(read_document(path)) if c.field == "governing_law"]
+    assert code in (law.value.subdivision, law.value.country)
