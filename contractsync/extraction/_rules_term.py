@@ -7,6 +7,12 @@ The initial term and the expiration date are read by ``_rules_expiration``.
   … unless``) or optional (``may be renewed``, ``option to renew``); the renewal length is
   the duration that follows the renewal verb; the notice is a duration said to come
   ``prior to``/``before`` the end of a term, or of notice of non-renewal.
+  Each is named by how it was found, as calibration bins its confidence by rule name:
+  ``renewal.length.stated`` (automatic renewal, or a party's option to renew, with the
+  length in the clause right after the verb), ``renewal.length.inferred`` (``year to
+  year``, ``annual``), ``renewal.length`` (anything else: a length far from the verb, or
+  a renewal by mutual agreement); ``renewal.notice.automatic`` (the notice that stops an
+  automatic renewal stated in the same sentence), ``renewal.notice`` (anything else).
 * ``termination_for_convenience`` comes from ``may terminate … without cause / for
   convenience / for any reason`` with the notice it requires, when the sentence says
   who may terminate (either party, or a party whose defined term names its role).
@@ -54,6 +60,31 @@ _STOP_RENEWAL = re.compile(
     r"|expir|end\s+of\s+(?:the|such|any|then)|not\s+(?:to\s+)?extend",
     re.IGNORECASE,
 )
+# Renewal is exercised, not stopped, by these notices: an option holder's election to
+# renew, or a vendor's reminder that the term is about to renew.
+_ASK_RENEWAL = re.compile(
+    r"(?:election|elect|desire|intent\w*|wish|decision)\s+to\s+renew|renewal\s+notice"
+    r"|exercis\w*\s+(?:\w+\s+){0,3}(?:renewal\s+)?option|notice\s+of\s+renewal",
+    re.IGNORECASE,
+)
+_REFUSE_RENEWAL = re.compile(
+    r"not\s+(?:to\s+)?(?:renew|extend)|non-?renewal|intent\w*\s+not|elect\w*\s+not|cancel"
+    r"|(?<!earlier\s)(?<!sooner\s)terminat",
+    re.IGNORECASE,
+)
+# Insurance policies renew too; their notices and periods are not the contract's.
+_OTHER_RENEWAL = re.compile(r"\binsur|\bpolic(?:y|ies)\b", re.IGNORECASE)
+# A renewal length is stated in the clause right after the verb ("shall automatically
+# renew for successive periods of one (1) year"); one further off is often another period.
+_LENGTH_REACH = 120
+# "within two (2) years of the expiry", "three (3) months following the notice": when,
+# not for how long.
+_NOT_LENGTH_BEFORE = re.compile(r"\b(?:within|after|following)\s+(?:a\s+period\s+of\s+)?$",
+                                re.IGNORECASE)  # fmt: skip
+# A renewal the parties may agree on is no renewal term of the contract: any contract can
+# be renewed that way.
+_MUTUAL = re.compile(r"\bmutual(?:ly)?\s+(?:written\s+)?(?:agree|consent|understanding)"
+                     r"|if\s+(?:the\s+|both\s+)?parties\s+agree", re.IGNORECASE)  # fmt: skip
 _CONVENIENCE = re.compile(
     r"terminat\w*\s+(?:this\s+(?:agreement|contract)\s+)?(?:(?:at\s+any\s+time|in\s+whole\s+or\s+"
     r"in\s+part|,)\s+)*(?:for\s+(?:any\s+reason|convenience|no\s+reason|any\s+or\s+no\s+reason)"
@@ -91,28 +122,45 @@ def _renewal_sentence(text: ContractText, sentence: Sentence, at: int) -> list[C
     automatic = _AUTO.search(body)
     if automatic and not (optional and optional.start() < automatic.start()):
         found.append(_candidate(text, sentence, "auto_renew", value=True, rule="renewal.automatic"))
+        mode = "automatic"
+        at = automatic.start()
     elif optional:
         found.append(_candidate(text, sentence, "auto_renew", value=False, rule="renewal.optional"))
-    renewal_length: Duration | None = None
-    notice: Duration | None = None
+        mode = "mutual" if _MUTUAL.search(body) else "option"
+    else:
+        mode = ""
+    if _OTHER_RENEWAL.search(body):
+        return found
+    length: Candidate | None = None
+    notice: Candidate | None = None
     for match in _DURATION.finditer(body):
         value = parse_duration(match.group())
         if value is None:
             continue
         if NOTICE_AFTER.search(body[match.end() : match.end() + 40]):
-            if notice is None and _STOP_RENEWAL.search(body):
-                notice = value
+            if notice is None and _stops_renewal(body):
+                rule = "renewal.notice.automatic" if mode == "automatic" else "renewal.notice"
+                notice = _candidate(text, sentence, "renewal_notice_period", value, rule)
             continue
-        if renewal_length is None and match.start() >= at - 5:
-            renewal_length = value
-    if renewal_length is None and (periodic := _PERIODIC_RENEWAL.search(body, max(0, at - 40))):
+        if length is None and match.start() >= at - 5:
+            if _NOT_LENGTH_BEFORE.search(body, max(0, match.start() - 30), match.start()):
+                continue
+            near = mode in {"automatic", "option"} and match.start() - at <= _LENGTH_REACH
+            rule = "renewal.length.stated" if near else "renewal.length"
+            length = _candidate(text, sentence, "renewal_term", value, rule)
+    periodic = _PERIODIC_RENEWAL.search(body, max(0, at - 40), at + _LENGTH_REACH)
+    if length is None and periodic:
         kind = periodic["kind"].casefold()
-        renewal_length = Duration(months=1) if kind.startswith("month") else Duration(months=12)
-    if renewal_length is not None:
-        found.append(_candidate(text, sentence, "renewal_term", renewal_length, "renewal.length"))
-    if notice is not None:
-        found.append(_candidate(text, sentence, "renewal_notice_period", notice, "renewal.notice"))
-    return found
+        value = Duration(months=1) if kind.startswith("month") else Duration(months=12)
+        length = _candidate(text, sentence, "renewal_term", value, "renewal.length.inferred")
+    return found + [c for c in (length, notice) if c is not None]
+
+
+def _stops_renewal(body: str) -> bool:
+    """Whether a notice in ``body`` can be one that stops a renewal, not one that asks for it."""
+    if not _STOP_RENEWAL.search(body):
+        return False
+    return not _ASK_RENEWAL.search(body) or bool(_REFUSE_RENEWAL.search(body))
 
 
 def termination_for_convenience(text: ContractText) -> list[Candidate]:

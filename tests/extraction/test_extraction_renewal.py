@@ -1,0 +1,121 @@
+"""Renewal length and the notice that stops a renewal, and the rule each is named by."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractsync.documents import read_document
+from contractsync.extraction import RulesExtractor
+from contractsync.extraction._calibration import Calibration
+from contractsync.model import Duration
+
+_PREAMBLE = "MASTER SERVICES AGREEMENT\n\n1. Term.\n\n"
+
+
+def _found(tmp_path: Path, clause: str) -> dict[str, tuple[object, str]]:
+    path = tmp_path / "contract.txt"
+    path.write_text(_PREAMBLE + clause + "\n", encoding="utf-8")
+    candidates = RulesExtractor(calibration=Calibration()).extract(read_document(path))
+    return {c.field: (c.value, c.rule) for c in candidates}
+
+
+def test_automatic_renewal_with_its_length_and_notice(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "This Agreement shall automatically renew for successive periods of one (1) year "
+        "unless either party gives written notice of non-renewal at least ninety (90) days "
+        "prior to the expiration of the then-current term.",
+    )
+    assert found["auto_renew"] == (True, "renewal.automatic")
+    assert found["renewal_term"] == (Duration(months=12), "renewal.length.stated")
+    assert found["renewal_notice_period"] == (Duration(days=90), "renewal.notice.automatic")
+
+
+def test_length_is_read_after_the_automatic_verb(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "Unless Customer notifies Vendor of its intent not to renew within a period of three "
+        "(3) months following the Reminder, this Agreement shall automatically renew for one "
+        "(1) twelve-month period.",
+    )
+    assert found["renewal_term"] == (Duration(months=12), "renewal.length.stated")
+
+
+def test_an_option_to_renew_states_its_length(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "Licensee shall have the option to renew this Agreement for one additional term of "
+        "five (5) years.",
+    )
+    assert found["auto_renew"] == (False, "renewal.optional")
+    assert found["renewal_term"] == (Duration(months=60), "renewal.length.stated")
+
+
+def test_a_renewal_by_mutual_agreement_stays_in_the_weak_bin(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "This Agreement may be renewed for successive one (1) year periods upon mutual "
+        "written agreement of the parties.",
+    )
+    assert found["renewal_term"] == (Duration(months=12), "renewal.length")
+
+
+def test_a_year_to_year_renewal_is_inferred(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path, "Thereafter this Agreement shall be renewed automatically from year to year."
+    )
+    assert found["renewal_term"] == (Duration(months=12), "renewal.length.inferred")
+
+
+def test_a_notice_outside_an_automatic_renewal_is_the_plain_rule(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "Either party may elect not to renew this Agreement by giving notice at least sixty "
+        "(60) days before the end of the then-current term.",
+    )
+    assert found["renewal_notice_period"] == (Duration(days=60), "renewal.notice")
+    assert "renewal_term" not in found
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        pytest.param(
+            "Either party may terminate this Agreement for convenience upon thirty (30) days "
+            "prior written notice to the other party.",
+            id="termination-for-convenience",
+        ),
+        pytest.param(
+            "Customer may renew this Agreement within two (2) years of the expiry of the "
+            "initial term.",
+            id="when-not-how-long",
+        ),
+        pytest.param(
+            "Vendor shall provide at least thirty (30) days' advance written notice of "
+            "cancellation or non-renewal of any insurance policy required hereunder.",
+            id="insurance-policy",
+        ),
+        pytest.param(
+            "Franchisee may renew the franchise by giving written notice of its election to "
+            "renew at least six (6) months prior to the expiration of the term.",
+            id="election-to-renew",
+        ),
+    ],
+)
+def test_no_renewal_term_or_notice(tmp_path: Path, clause: str) -> None:
+    found = _found(tmp_path, clause)
+    assert "renewal_term" not in found
+    assert "renewal_notice_period" not in found
+
+
+def test_convenience_notice_goes_to_termination_for_convenience(tmp_path: Path) -> None:
+    found = _found(
+        tmp_path,
+        "Either party may terminate this Agreement for convenience upon thirty (30) days "
+        "prior written notice to the other party.",
+    )
+    value, rule = found["termination_for_convenience"]
+    assert rule == "convenience"
+    assert getattr(value, "notice", None) == Duration(days=30)
