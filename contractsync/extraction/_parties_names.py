@@ -21,19 +21,24 @@ SUFFIX = (
     r"PLC|N\.V|B\.V|S\.A|N\.A|AG|GmbH|S\.?A\.?S|S\.?p\.?A|Pty|PTE|SE|ULC|LTD|INC|CORP|CO|"
     r"S/A|A/S|G\.I\.E|S\.L|S\.R\.L|K\.K|AB|Oy|SARL|S\.A\.R\.L|LLLP|PC|P\.C|d/b/a|f/k/a)\b\.?"
 )
+# A bracketed word before the legal form belongs to the name: "ACME (PTY) LIMITED",
+# "Beta (Holdings) Ltd".
+BRACKETED_IN_NAME = rf"\([A-Za-z]{{2,20}}\)\s*(?:\([A-Za-z]{{2,20}}\)\s*)*{SUFFIX}"
 _NAME_END = re.compile(
-    rf",(?!\s*{SUFFIX})|\(|\s+(?:a|an)\s+(?=[A-Z][a-z]|\w+\s+(?:corporation|company|limited|"
+    rf",(?!\s*{SUFFIX})|\((?!{BRACKETED_IN_NAME[2:]})|\s+(?:a|an)\s+(?=[A-Z][a-z]|\w+\s+(?:corporation|company|limited|"
     r"partnership|banking|bank|general|non-profit|not-for-profit|public|private|state|"
     r"federal|national|municipal|statutory|joint|body|business|sole|individual|resident|"
     r"exempted|society|trust|association|l\.l\.c|llc))"
     r"|\s+(?:(?:organized|organised|incorporated|existing|formed|registered)\s+(?:in|under|and|as)"
     r"|having|with\s+(?:its|a|offices|an)|"
     r"whose|located|residing|represented|acting|on\s+behalf|doing\s+business|hereinafter|"
-    r"herein|which|that\s+is|domiciled|\d{2,})\b|\s{3,}|\n",
+    rf"herein|which|that\s+is|domiciled|\d{{2,}}\b(?!\s+{SUFFIX}))\b|\s{{3,}}|\n",
     re.IGNORECASE,
 )
-_LEAD = re.compile(r"^[\s,;:&\-\u2013\u2014●•]*(?:the\s+following\s+parties\s*:?\s*)?"
-                   r"(?:and\s*:?\s+|&\s+)?"
+_LEAD = re.compile(r"^[\s,;:&\-\u2013\u2014●•]*"
+                   # A list announced with a colon: "between the following two parties …:".
+                   r"(?:the\s+following\s+(?:\w+\s+)?parties\b[^:\n]{0,60}:\s*)?"
+                   r"(?:and\s*[:,]?\s+|&\s+)?"
                    r"(?:\(?[0-9ivxa-e]{1,3}[.)]\s*)?(?:-\s*and\s*-\s*)?"
                    # A party joined to the one before it: "together with its subsidiary X".
                    r"(?:together\s+with\s+)?(?:its\s+(?:wholly[\s-]owned\s+)?"
@@ -92,13 +97,17 @@ def party_name(segment: str) -> str | None:
     name = segment[: end.start()] if end else segment
     name = re.sub(r"\s+", " ", name).strip(" ,;:.-\u2013\u2014\"“”'")
     # Block layouts run the address on after the legal form: "ACME INC. 2nd Floor, …".
-    address = re.search(rf"[\s,]{SUFFIX}(\s+(?:\d|(?:Unit|Suite|Floor)\b).*)$", name, re.I)
+    # English drafting puts it after "of": "ACME LIMITED of 1 High Street, London".
+    address = re.search(rf"[\s,]{SUFFIX}(\s+(?:\d|(?:Unit|Suite|Floor|of)\b).*)$", name, re.I)
     if address is not None:
         name = name[: address.start(1)]
     # The stop stripped above belongs to an abbreviated legal form ("Inc.", "L.P.").
     if re.search(r"[\s,](?:Inc|Ltd|Corp|Co|(?:[A-Z]\.)+[A-Z])$", name, re.IGNORECASE):
         name += "."
-    if not 2 <= len(name) <= 120 or _NOT_A_NAME.search(name) or re.search(r"[\"“”()]", name):
+    bracketed = re.search(BRACKETED_IN_NAME, name, re.IGNORECASE) is not None
+    if not 2 <= len(name) <= 120 or _NOT_A_NAME.search(name):
+        return None
+    if re.search(r"[\"“”]", name) or (re.search(r"[()]", name) and not bracketed):
         return None
     words = name.split()
     first_word = words[0]

@@ -25,6 +25,9 @@ _LOOK_BACK = 160
 # A field label ends the previous block: "Title: Director", "Date: July 1", "SPONSOR(S):".
 _FIELD = re.compile(r"(?:\b[A-Za-z()]{2,20}[ \t]*:[ \t]*|\n[ \t]*\n|\s{3,}|\[[^\]]{0,80}\])")
 _DATE_FIELD = re.compile(r"\bDated?\s*:\s*[A-Za-z]{0,9}\.?\s*\d{1,2},?\s*\d{4}")
+_LEADING_DATE = re.compile(
+    r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})\s+"
+)
 _AGENT = re.compile(r",?\s+(?:its|their)\s+[a-z]", re.IGNORECASE)
 _UPPER = "A-ZÀ-ÞĀ-Ž"
 # A run of capitalised words as signature blocks print entity names: "ACME HOLDINGS II, L.P."
@@ -74,6 +77,8 @@ def _block_name(before: str) -> str | None:
         return None
     # "Title: Authorized Signatory ACME LLC": the title is left over from the block above.
     chunk = _SIGNATORY_TITLE.sub("", chunk)
+    # "Dated: April 8, 2020 ACME LP": a date field cut off by the look-back.
+    chunk = _LEADING_DATE.sub("", chunk)
     words = chunk.split()
     if not words or not all(
         word[0].isupper() or word[0].isdigit() or word in _JOINERS for word in words

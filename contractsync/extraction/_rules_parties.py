@@ -22,12 +22,23 @@ from contractsync.model import Party
 
 from ._candidate import Candidate
 from ._parties_labels import labelled_parties, party_candidate
-from ._parties_names import ENTITY_END, SUFFIX, defined_label, party_name, party_role
+from ._parties_names import (
+    BRACKETED_IN_NAME,
+    ENTITY_END,
+    SUFFIX,
+    defined_label,
+    party_name,
+    party_role,
+)
+from ._parties_segments import described_members, last_chunk_name, name_opening
 from ._parties_signatures import signature_names
 from ._text import ContractText
 
+# "… is entered into by Acme Inc. (…), Beta Ltd. (…) and …" lists its parties the same way.
 _CONNECTOR = re.compile(
-    r"\b(?:by\s+and\s+(?:between|among)|between|among(?:st)?)\s*:?\s*,?", re.IGNORECASE
+    r"\b(?:by\s+and\s+(?:between|among)|between|among(?:st)?|"
+    r"(?<=\bis\s)(?:made\s+and\s+)?entered\s+into\s+by(?!\s+and\b))\s*:?\s*,?",
+    re.IGNORECASE,
 )
 _PREAMBLE_END = re.compile(
     r"\b(?:W\s*I\s*T\s*N\s*E\s*S\s*S\s*E\s*T\s*H|WHEREAS|RECITALS?|Recitals|BACKGROUND|PREAMBLE|"
@@ -48,7 +59,7 @@ _CALLED = re.compile(
 )
 _REGION = 2500
 _MAX_SEGMENT = 350
-_FULL_STOP = re.compile(r"\.\s+(?=[A-Z][a-z]|\d+\.|[A-Z]{2,}\b)")
+_FULL_STOP = re.compile(r"\.\s+(?=[A-Z][a-z]|\d+\.|[A-Z]{2,}\b|[A-Z]+\d)")
 _ABBREVIATIONS = {
     "inc", "ltd", "corp", "co", "st", "no", "nos", "ave", "blvd", "ste", "dr", "mr", "mrs", "ms",
     "a", "p", "l", "s", "n", "v", "b", "u", "jr", "sr", "bros", "mt", "ft", "rd", "e", "w",
@@ -124,7 +135,10 @@ def _closed(rest: str) -> bool:
     return _CLOSED.match(rest[:200]) is not None
 
 
-_LIST_GOES_ON = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?[A-Z]")
+# "… (collectively, the "Group"), Acme Inc. (the "Company") and …": a party follows.
+_LIST_GOES_ON = re.compile(
+    r"\s*,?\s*(?:and|&)\s+(?:the\s+)?[A-Z]|,\s*[A-Z][^()\n]{0,120}\((?:the\s+)?[\"“]"
+)
 
 
 def _preamble_end(head: str, start: int) -> int:
@@ -250,7 +264,14 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
             continue
         previous_end = match.end()
         label = defined_label(match["inside"])
-        if label is None or _NOT_PARTY_LABEL.search(label) or _COLLECTIVE.match(match["inside"]):
+        if label is None or _IN_NAME.match(region, match.start()):
+            continue  # not a term, or part of a name: "ACME (PTY) LIMITED"
+        if _COLLECTIVE.match(match["inside"]):
+            if new := described_members(region[cursor : match.start()], found):
+                found.extend(new)
+                last_end, cursor = match.end(), _next_segment(region, match.end())
+            continue
+        if _NOT_PARTY_LABEL.search(label):
             continue
         segment = region[cursor : match.start()]
         if bare_end == cursor and _QUOTE.search(match["inside"]) and not _JOINER.search(segment):
@@ -272,14 +293,14 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
             blanks += 1  # "Acme Inc., … and ______ ("Distributor")"
             segment = segment[: trailing.start()]
         # A name opens its segment; a long description may follow it before the term.
-        name = party_name(segment[:_MAX_SEGMENT])
+        name = party_name(name_opening(segment)[:_MAX_SEGMENT])
         if strict:
             # Without a "between" to anchor the list, only a clean name opening a segment
             # of the same paragraph counts: titles and prose must not pass as parties.
             if name is not None and (_PARAGRAPH_BREAK.search(segment) or not _clean(name)):
                 name = _after_title(segment) if not found else None
         elif name is None and 0 < len(segment) <= 2 * _MAX_SEGMENT:
-            name = _last_chunk_name(segment)
+            name = last_chunk_name(segment)
         if name is None or any(party.name == name for party in found):
             continue
         found.append(Party(name=name, role=party_role(match["inside"])))
@@ -292,6 +313,7 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
     return found, last_end, blanks
 
 
+_IN_NAME = re.compile(BRACKETED_IN_NAME, re.IGNORECASE)
 # "(together, Acme and Beta, the "Publishers")" names parties already listed; "(together
 # with its successors, "Acme")" still defines one.
 _COLLECTIVE = re.compile(
@@ -339,12 +361,6 @@ def _sentence_end(text: str, position: int) -> int:
     return len(text)
 
 
-def _last_chunk_name(segment: str) -> str | None:
-    """The name just before a defined term, when a description separates it from the list."""
-    chunk = re.split(rf",\s+(?!{SUFFIX})|\s+and\s+", segment.rstrip(" ,"))[-1]
-    return party_name(chunk)
-
-
 def _next_segment(region: str, position: int) -> int:
     """Where the next party's text starts after a defined term closes the previous one."""
     rest = region[position : position + 400]
@@ -368,11 +384,18 @@ def _next_segment(region: str, position: int) -> int:
     return position
 
 
+_LAST_JOINER = re.compile(r"\s+(?:and|&)\s+(?!.*\s(?:and|&)\s)")
+
+
 def _listed(region: str) -> list[Party]:
     """Parties from a plain list: ``ACME CORP, BETA INC. and GAMMA LLC``."""
     # Title blocks put "AND" on a line of its own between the names.
     joined = re.sub(r"\s*\n\s*(?:-\s*)?(and|AND|And|&)(?:\s*-)?\s*\n\s*", " and ", region.strip())
     text = re.split(r"\n\s*\n|\s{4,}(?=[A-Z][a-z])", joined, maxsplit=1)[0][:300]
+    if (last := _LAST_JOINER.search(text)) is not None and (
+        gap := re.compile(r"\s{3,}").search(text, last.end())
+    ):
+        text = text[: gap.start()]  # "ACME S/A and BETA G.I.E.   ACME-BETA Amendment …"
     text = text[: _sentence_end(text, 0)]
     text = re.sub(rf",\s*(?={SUFFIX})", " ", text)
     parts = re.split(r",\s*(?:and\s+)?|\s+(?:and|&)\s+|\s+-\s*and\s*-\s+", text)

@@ -319,3 +319,100 @@ def test_prose_naming_capacities_gives_no_parties(tmp_path: Path) -> None:
         '("Carrier") by the Seller ("Seller") within thirty days.',
     )
     assert candidate is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        pytest.param(
+            "by and between Alder Systems, Inc. a California corporation having its office at "
+            '1 Main St., Fresno, CA 93701 ("Alder"), and, Rowan Air, Inc., a Delaware '
+            'corporation having its office at 9 Lake Road, Elk Grove, IL 60007 ("Sponsor").',
+            ["Alder Systems, Inc.", "Rowan Air, Inc."],
+            id="and-with-a-comma",
+        ),
+        pytest.param(
+            "is entered into between the following two parties on May 1, 2020 in Beijing:     "
+            'Kestrel Media Company Limited ("Party A"), a company of Hong Kong     and     '
+            'Beijing Finch Network Co., Ltd. ("Party B"), a limited liability company.',
+            ["Kestrel Media Company Limited", "Beijing Finch Network Co., Ltd."],
+            id="the-following-parties-colon",
+        ),
+        pytest.param(
+            "between OSPREY PHARMA A/S of Parkvej 5, Ballerup, Denmark (hereinafter referred to "
+            'as "OSPREY") and HERON (CHEMICALS) LIMITED of 4 Quay Street, Dublin, Ireland '
+            '(hereinafter referred to as "HERON").',
+            ["OSPREY PHARMA A/S", "HERON (CHEMICALS) LIMITED"],
+            id="of-an-address-and-a-bracketed-word",
+        ),
+        pytest.param(
+            "BETWEEN: (1) PLOVER 2005 LIMITED (registered number 01003653) whose registered "
+            "office is at 19 Upper Ground, London (the Company) (2) JANE ROE (the Executive).",
+            ["PLOVER 2005 LIMITED", "JANE ROE"],
+            id="a-number-inside-a-name",
+        ),
+        pytest.param(
+            "by and between Jane Roe, director of Wrencraft (hereinafter referred to as "
+            '"Client") and John Doe, director of Linnet Web Works, PLC (hereinafter referred '
+            'to as "Company").',
+            ["Wrencraft", "Linnet Web Works, PLC"],
+            id="officers-named-for-their-companies",
+        ),
+        pytest.param(
+            'is entered into by Grebe Chemical Corporation ("Buyer"), a Pennsylvania '
+            "corporation, Teal Lubricants Ltd., a company incorporated in the Cayman Islands "
+            '("Teal"), and Coot Oil Limited, a public limited company ("Coot").',
+            ["Grebe Chemical Corporation", "Teal Lubricants Ltd.", "Coot Oil Limited"],
+            id="entered-into-by-with-descriptions-after-terms",
+        ),
+        pytest.param(
+            'by and between Swift Holdings, Inc., a Delaware corporation (the "Company"), and '
+            "Lark Partners LP, a Delaware limited partnership, Lark GP LLC, a Delaware limited "
+            'liability company (collectively, the "Lark Parties").',
+            ["Swift Holdings, Inc.", "Lark Partners LP", "Lark GP LLC"],
+            id="members-of-a-collective-term",
+        ),
+        pytest.param(
+            "is by and among the persons listed on Schedule A (collectively, the "
+            '"Group"), Magpie Transmission Holdings, Inc. (the "Company") and Ann Lee, in her '
+            'individual capacity (the "Designee").',
+            ["Magpie Transmission Holdings, Inc.", "Ann Lee"],
+            id="the-list-goes-on-after-a-collective-term",
+        ),
+    ],
+)
+def test_opening_layouts(tmp_path: Path, opening: str, expected: list[str]) -> None:
+    candidate = _parties(tmp_path, "AGREEMENT\n\nThis Agreement " + opening + _WHEREAS)
+    assert _names(candidate) == expected
+
+
+def test_a_title_list_ends_at_the_layout_gap(tmp_path: Path) -> None:
+    candidate = _parties(
+        tmp_path,
+        "Amendment n° 1 to the Maintenance Agreement\n\nBETWEEN\n\nTOUCAN LINHAS S/A\n\nAND\n\n"
+        "AVIONS DE PETREL, G.I.E.   TOUCAN-PETREL Amendment N° 1   Page 1/9\n\n" + _WHEREAS,
+    )
+    assert _names(candidate) == ["TOUCAN LINHAS S/A", "AVIONS DE PETREL G.I.E."]
+    assert candidate is not None
+    assert candidate.rule == "title_list"
+
+
+def test_a_date_before_a_signing_entity_is_not_its_name(tmp_path: Path) -> None:
+    candidate = _parties(
+        tmp_path,
+        "JOINT FILING AGREEMENT The undersigned agree to file jointly.\n\n"
+        "DATED: April 8, 2020 LOON CAPITAL LP\n\nBy: /s/ Ann Lee Ann Lee Officer "
+        "LOON MASTER FUND LTD.\n\nBy: /s/ Ann Lee Ann Lee Officer\n",
+    )
+    assert _names(candidate) == ["LOON CAPITAL LP", "LOON MASTER FUND LTD."]
+
+
+def test_the_end_of_an_address_is_not_a_party(tmp_path: Path) -> None:
+    candidate = _parties(
+        tmp_path,
+        "AGREEMENT\n\nThis Agreement is made between: Dunnock Capital Inc., having its office at "
+        '1 Commercial Blvd, Fort Lauderdale, Florida, hereinafter referred to as "DCI";\n\n'
+        "And:\n\nA new venture to be formed by its founders, having an office at 1 Frank Road, "
+        'Okeechobee, FL 34974, hereinafter referred to as "NEWCO".' + _WHEREAS,
+    )
+    assert candidate is None
