@@ -22,10 +22,24 @@ from ._dates import DATE, parse_date
 from ._text import ContractText
 
 WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
+# The execution clause of Southern African and civil-law forms: "THUS DONE AND SIGNED at
+# Pretoria on this 31st day of March 2001".
+_SIGNED_AT = re.compile(
+    rf"\b(?:done\s+and\s+)?signed\s+at\s+[^\n.,;]{{1,60}}?\s+on\s+(?:this\s+)?(?:the\s+)?"
+    rf"(?P<date>{DATE})",
+    re.IGNORECASE,
+)
 _WITNESS_DATED = re.compile(
     rf"\b(?:as\s+of|this|on|dated)\s+(?:this\s+)?(?:the\s+)?(?P<date>{DATE})", re.IGNORECASE
 )
 _LABEL_BEFORE = re.compile(r"\bdated?\s*:?\s*$", re.IGNORECASE)
+# "the Supply Agreement dated April 1, 2017": the date of the instrument just named, which
+# in a short contract's tail is often some other agreement's.
+_INSTRUMENT_DATED = re.compile(
+    r"(?:agreement|amendment|contract|letter|plan|order|note|instrument|certificate|policy|"
+    r"license|licence|lease)\s*(?:\([^)]*\)\s*)?,?\s*dated\s*$",
+    re.IGNORECASE,
+)
 # A label naming another date ("Effective Date:", "Termination Date:") is not a signature's.
 QUALIFIED_LABEL = re.compile(
     r"\b(?:effective|commencement|start|termination|expiration|expiry|end|closing|completion|"
@@ -49,6 +63,11 @@ def executed(text: ContractText) -> list[tuple[str, date, int, int]]:
         if dated is not None and (value := parse_date(dated["date"])) is not None:
             found.append(("witness_as_of", value, dated.start("date"), dated.end("date")))
             break
+    else:
+        for dated in _SIGNED_AT.finditer(text.text):
+            if (value := parse_date(dated["date"])) is not None:
+                found.append(("witness_as_of", value, dated.start("date"), dated.end("date")))
+                break
     tail_start = max(0, len(text.text) - _SIGNATURE_REACH)
     last_witness = [m.start() for m in WITNESS.finditer(text.text)][-1:]
     if last_witness:
@@ -69,7 +88,11 @@ def signed_dates(text: str, low: int, high: int) -> list[tuple[date, int, int]]:
     for match in re.finditer(DATE, text[low:high], re.IGNORECASE):
         start, end = low + match.start(), low + match.end()
         before = text[max(0, start - 30) : start]
-        labelled = _LABEL_BEFORE.search(before) and not QUALIFIED_LABEL.search(before)
+        labelled = (
+            _LABEL_BEFORE.search(before)
+            and not QUALIFIED_LABEL.search(before)
+            and not _INSTRUMENT_DATED.search(before)
+        )
         if not labelled and not _LABEL_AFTER.match(text, end, end + 80):
             continue
         if (value := parse_date(match.group())) is not None:

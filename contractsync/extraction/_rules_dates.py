@@ -33,7 +33,7 @@ _PREAMBLE_VERB = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_EFFECTIVE = re.compile(
-    r"(?:\(|,)\s*(?:hereinafter\s+)?(?:referred\s+to\s+as\s+)?(?:the\s+|this\s+)?"
+    r"(?:\(|,)\s*(?:such\s+date,?\s+)?(?:hereinafter\s+)?(?:referred\s+to\s+as\s+)?(?:the\s+|this\s+)?"
     r"[\"“”']{1,2}\s*(?:effective|commencement|start)\s+date",
     re.IGNORECASE,
 )
@@ -66,15 +66,17 @@ _TERM_BEGINS = re.compile(
 # "effective as of the date first written above", "shall begin on the date of execution":
 # the contract takes effect on its own date, so the effective date is the agreement date.
 _EFFECTIVE_AS_AGREEMENT = re.compile(
-    r"(?:\beffective|\bcommence|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect)\w*\s+"
+    r"(?:\beffective|\bcommence|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect"
+    r"|\benters?\s+into\s+(?:force|effect))\w*\s+"
     r"(?:as\s+of|on|from|upon|at)\s+(?:and\s+after\s+)?(?:the\s+)?(?:"
     r"(?:date|day\s+and\s+year)\s+(?:first\s+)?(?:written|set\s+forth|stated|shown|appearing)"
     r"\s+above|(?:date|day\s+and\s+year)\s+(?:first\s+)?above\s+written|date\s+hereof"
-    r"|date\s+of\s+(?:this\s+agreement|execution|its\s+execution|signing|signature)"
+    r"|date\s+of\s+(?:this\s+agreement|(?:its\s+)?(?:execution|signing|signature))"
+    r"|date\s+(?:on\s+which|when)\s+(?:it|this\s+agreement)\s+is\s+(?:signed|executed)"
     # "commences upon execution of this document": execution of the contract itself, not
     # of some later instrument ("upon execution of a Statement of Work").
     r"|(?:its\s+)?(?:execution|signing|signature)(?:\s+(?:of|by)\s+(?:this|both|all|each|the\s+"
-    r"parties)\b|(?!\s+of\b)))",
+    r"parties)\b|(?!\s+(?:of|date)\b)))",
     re.IGNORECASE,
 )
 _AGREEMENT_REFERENCE = re.compile(
@@ -92,7 +94,9 @@ _COVER_EFFECTIVE = re.compile(r"^(?:effective|commencement)", re.IGNORECASE)
 _SIGNED_RULES = frozenset({"signature_date", "signature_block_date"})
 _OTHER_AGREEMENT = re.compile(
     r"(?:agreement|amendment|contract|letter|plan|order|note|instrument|certificate|policy)\s*(?:\([^)]*\)\s*)?,?\s*"
-    r"(?:dated|entered\s+into)\s+(?:as\s+of\s+)?(?:on\s+)?$",
+    # A reference number may follow the name: "Maintenance Agreement ref. DS/C-39/14 Issue 7".
+    r"(?:(?:ref(?:erence)?\.?|no\.?|number|#)[^\S\n]*[\w/.-]+[^\S\n]+(?:(?:issue|rev\.?|revision|version)"
+    r"[^\S\n]+[\w.]+[^\S\n]+)?)?(?:dated|entered\s+into)\s+(?:as\s+of\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
 # "This Supply Agreement (this "Agreement") dated …": the contract's own date, even though

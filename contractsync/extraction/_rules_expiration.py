@@ -33,12 +33,13 @@ from ._text import ContractText, Sentence
 
 _DATE = re.compile(DATE, re.IGNORECASE)
 _TERM_ANCHOR = re.compile(
-    r"(?:initial\s+|effective\s+)?term\s+of\s+(?:this|the)\s+[^.;]{0,40}?"
+    r"(?:initial\s+|effective\s+)?term\s+of\s+(?:this|the)\s+[^.;]{0,60}?"
     r"\b(?:shall|will|is|commences|begins|means)\b"
     r"|(?:agreement|contract)\s+(?:shall|will|is\s+to)\s+(?:commence|continue|remain|be\s+"
     r"(?:in\s+(?:full\s+)?force|effective|valid|for)|expire|have\s+a\s+term|run|begin|"
     r"become\s+effective|come\s+into\s+(?:force|effect)|apply|end|automatically\s+terminate)"
     r"|(?:agreement|contract)\s+is\s+(?:for\s+a\s+(?:term|period)|effective\s+(?:as\s+of|from|on))"
+    r"|(?:agreement|contract)\s+(?:begins|commences|starts)\s+(?:on|as\s+of|upon)\b"
     r"|initial\s+term\s+(?:shall|will|is|means|of)\b|[\"“]?term[\"”]?\s+(?:shall\s+)?means?"
     r"|\bterm[\"”]?\s*(?:\([^)]{0,40}\)\s*)?(?:shall|will)\s+(?:commence|begin|be|expire|continue"
     r"|end)|effective\s+term\s+is|\bfixed\s+term\b"
@@ -58,6 +59,14 @@ _AROUND_TERM = re.compile(
     re.IGNORECASE,
 )
 _NOT_THE_TERM = re.compile(r"calendar\s+quarter|contract\s+year|as\s+such\s+term", re.IGNORECASE)
+# A definition of some other period ('"Calendar Year" means each successive period of 12
+# months … the first Calendar Year of the Term shall commence …') is not the term; one of
+# the term or its end ('"Intended End of Term" means …') is.
+_OTHER_DEFINITION = re.compile(
+    r"^\W*(?:[\d.()a-z]{1,8}\s+)?[\"“](?![^\"”]{0,40}\b(?:term|expir\w*|end)\b)[^\"”]{1,40}[\"”]\s+"
+    r"(?:shall\s+)?(?:means?|refers\s+to)\b",
+    re.IGNORECASE,
+)
 _EVENT_START = re.compile(
     r"\s*\W{0,3}\s*(?:\([^)]*\)\s*)?(?:from|after|following|subsequent\s+to)\s+"
     r"(?!(?:and\s+including\s+)?(?:"
@@ -65,6 +74,14 @@ _EVENT_START = re.compile(
     r"(?:this|execution|signature|signing|(?:the\s+)?effective))|(?:the\s+)?date\s+first"
     r"|(?:the\s+)?execution|the\s+date\s+"
     rf"(?:on\s+which\s+)?this|signing|{DATE}))",
+    re.IGNORECASE,
+)
+# "shall be effective as of the date of physical completion of …", "shall commence on the
+# date upon which the Company delivers …": the term starts at an event the text cannot date.
+_EVENT_COMMENCES = re.compile(
+    r"(?:commenc\w*|effective|begin\w*|start\w*)\s+(?:as\s+of|on|upon|from)\s+(?:the\s+)?"
+    r"(?:date|day)\s+(?:of|on\s+which|upon\s+which|when|that)\s+(?!(?:this|the)\s+(?:agreement|"
+    r"contract)|(?:its\s+)?(?:execution|signing|signature)|it\s+is\s+(?:signed|executed)|both|all)",
     re.IGNORECASE,
 )
 _ALTERNATIVE_ENDS = re.compile(
@@ -85,7 +102,7 @@ _LATEST_END = re.compile(
     re.IGNORECASE,
 )
 _LENGTH = re.compile(
-    rf"(?:for|of|period\s+of|term\s+of|be|is|last|lasting|end|terminate|expires?(?:\s+in)?"
+    rf"(?:for|of|period\s+of|term\s+of|be|is|last|lasting|end|terminate|expires?(?:\s+in)?|until"
     r"|valid\s+for)\s+(?:the\s+(?:earlier|later|longer|shorter)\s+of\s*:?\s*)?(?:\(\w{1,3}\)\s*)?"
     r"(?:on\s+the\s+date\s+(?:that\s+is\s+)?)?(?:an?\s+|the\s+)?(?:initial\s+)?"
     rf"(?:term\s+|period\s+)?(?:of\s+)?(?:approximately\s+)?(?P<length>{DURATION})"
@@ -152,6 +169,9 @@ def term(text: ContractText, start_dates: dict[str, date]) -> list[Candidate]:
         if len(seen) >= _MAX_SENTENCES or any(_RANK[c.rule] == 0 for c in ends):
             break
     best = sorted(ends, key=lambda c: _RANK[c.rule])[:1]
+    if lengths and best and best[0].value == "perpetual":
+        # A term with a length is not perpetual, even when the text cannot date its start.
+        best = []
     return [*lengths[:1], *best]
 
 
@@ -162,7 +182,11 @@ def _term_sentence(
     renewal = RENEW.search(body)
     # Only what comes before any renewal language describes the initial term.
     initial = body[: renewal.start()] if renewal else body
-    if _AROUND_TERM.search(initial) or _NOT_THE_TERM.search(initial):
+    if (
+        _AROUND_TERM.search(initial)
+        or _NOT_THE_TERM.search(initial)
+        or _OTHER_DEFINITION.search(initial)
+    ):
         return []
     found: list[Candidate] = []
 
@@ -200,6 +224,8 @@ def _term_sentence(
         if _EVENT_START.match(after):
             return found
         start, how = _term_start(initial, starts)
+        if how.startswith("assumed") and _EVENT_COMMENCES.search(initial):
+            return found
         if start is not None:
             rule = "term.alternative_length" if alternative else f"term.length_from_{how}"
             add("expiration_date", length.last_day(start), rule)

@@ -115,6 +115,50 @@ def test_a_term_counted_from_the_effective_date_ends_the_day_before(tmp_path: Pa
             date(2022, 2, 28),
             id="later-of-anniversary",
         ),
+        pytest.param(
+            "This Agreement shall commence on March 1, 2020 and remain in full force and effect "
+            "until one (1) year subsequent to the Effective Date, provided however, that either "
+            "party may terminate at any time prior to the expiration of sixty (60) days.",
+            date(2021, 2, 28),
+            id="until-a-length-after-the-start",
+        ),
+        pytest.param(
+            "The term of this Agreement and the sponsorship described herein shall commence on "
+            "January 1, 2021 and extend through December 31, 2021.",
+            date(2021, 12, 31),
+            id="long-subject-before-shall",
+        ),
+        pytest.param(
+            "This Agreement begins on the Effective Date and shall continue indefinitely unless "
+            "sooner terminated.",
+            "perpetual",
+            id="agreement-begins-indefinitely",
+        ),
+        pytest.param(
+            'The term of this Agreement shall be ten (10) years (the "Term") which shall '
+            "commence on the date upon which Cedar delivers the last Sample.",
+            None,
+            id="commences-at-an-event",
+        ),
+        pytest.param(
+            "This Agreement shall be effective as of the date of first deliveries on the "
+            "pipeline and shall continue for a primary term of ten years. Thereafter this "
+            "Agreement shall be effective month to month, until terminated by either party.",
+            None,
+            id="event-start-is-not-perpetual",
+        ),
+        pytest.param(
+            '"Calendar Year" means each successive period of 12 calendar months, except that '
+            "the first Calendar Year of the Term shall commence on the Effective Date.",
+            None,
+            id="definition-of-another-period",
+        ),
+        pytest.param(
+            '"Intended End of Term" means the later of (a) the second (2nd) anniversary of the '
+            "Effective Date and (b) the date determined under Section 7.",
+            date(2022, 2, 28),
+            id="definition-of-the-term-end",
+        ),
     ],
 )
 def test_expiration(tmp_path: Path, term: str, expected: object) -> None:
@@ -304,3 +348,80 @@ def test_a_party_answered_once_per_spelling_is_one_party() -> None:
     assert match_parties([Party(name="Acme Corp"), Party(name="Beta LLC")], gold) == (2, 2, 2)
     similar = GoldAnswer("value", ("Beta Holdings LLC", "Beta LLC"), "…")
     assert match_parties([Party(name="Beta Holdings LLC")], similar) == (1, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        pytest.param(
+            "Oak and Pine are parties to a Supply Agreement dated May 8, 2008.",
+            None,
+            id="another-instrument-dated",
+        ),
+        pytest.param(
+            "14.6 This Agreement is dated April 29, 2010.",
+            date(2010, 4, 29),
+            id="this-agreement-is-dated",
+        ),
+        pytest.param(
+            "THUS DONE AND SIGNED at Pretoria on this 31st day of March 2001. For and on behalf "
+            "of Oak Ltd. /s/",
+            date(2001, 3, 31),
+            id="done-and-signed-at",
+        ),
+    ],
+)
+def test_dates_in_a_short_contract_without_a_dated_preamble(
+    tmp_path: Path, tail: str, expected: date | None
+) -> None:
+    values = _extract(
+        tmp_path,
+        "COOPERATION AGREEMENT\n\nOak Ltd. and Pine LLC agree as follows.\n\n"
+        f"1. Cooperation. Oak helps Pine. {tail}\n",
+    )
+    assert values.get("agreement_date") == expected
+
+
+def test_a_numbered_instrument_named_in_the_title_does_not_date_the_contract(
+    tmp_path: Path,
+) -> None:
+    values = _extract(
+        tmp_path,
+        "Amendment No. 1 to the Maintenance Agreement ref. DS/C-39/14 Issue 7 dated March 9, "
+        "2015\n\nBETWEEN Oak Ltd. AND Pine LLC.\n\n1. Amendment. The fee is amended.\n\n"
+        "2. Effective Date. This Amendment shall enter into force on the date of its signature "
+        "by both Parties.\n\nOak Ltd. By: /s/ A. Smith Date: January 6, 2016\n",
+    )
+    assert values.get("agreement_date") == date(2016, 1, 6)
+    assert values.get("effective_date") == date(2016, 1, 6)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "This Agreement shall become effective on the date on which it is signed by the "
+            "parties.",
+            date(2020, 3, 1),
+            id="effective-when-signed",
+        ),
+        pytest.param(
+            "The Agreement enters into force on the Signing Date.",
+            None,
+            id="a-defined-signing-date",
+        ),
+        pytest.param(
+            "This Agreement takes effect upon acceptance by the FDA no later than June 2, 2020 "
+            '(such date, the "Effective Date").',
+            date(2020, 6, 2),
+            id="such-date-the-effective-date",
+        ),
+    ],
+)
+def test_effective_date_sentences(tmp_path: Path, sentence: str, expected: date | None) -> None:
+    values = _extract(
+        tmp_path,
+        "SERVICES AGREEMENT\n\nThis Services Agreement is made as of March 1, 2020 by and "
+        f"between Cedar Inc. and Dogwood LLC.\n\n1. Effectiveness. {sentence}\n",
+    )
+    assert values.get("effective_date") == expected
