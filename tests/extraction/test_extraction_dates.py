@@ -77,19 +77,7 @@ def test_last_day_is_the_day_before_the_anniversary(start: date, months: int) ->
     assert term.last_day(start) >= start
 
 
-def test_a_term_counted_from_the_effective_date_ends_the_day_before(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        'SUPPLY AGREEMENT\n\nThis Supply Agreement (the "Agreement") is entered into as of '
-        'January 1, 2020 (the "Effective Date") by and between Alder Co. and Birch Ltd.\n\n'
-        "2. Term. This Agreement shall continue for a period of five (5) years from the "
-        "Effective Date, unless terminated earlier.\n",
-    )
-    assert values["effective_date"] == date(2020, 1, 1)
-    assert values["initial_term"] == Duration(months=60)
-    assert values["expiration_date"] == date(2024, 12, 31)
-
-
+# The term clause of a contract made March 1, 2020: its inclusive end, "perpetual" or none.
 @pytest.mark.parametrize(
     ("term", "expected"),
     [
@@ -171,85 +159,123 @@ def test_expiration(tmp_path: Path, term: str, expected: object) -> None:
     assert values.get("expiration_date") == expected
 
 
-# ---- agreement and effective dates ----
+# ---- dates read from a whole snippet ----
+
+_FILLER = "The seller ships the goods as ordered by the buyer. " * 60
 
 
-def test_a_defined_effective_date_in_the_title_line_dates_the_agreement(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        'LICENSE AGREEMENT\n\nLICENSE AGREEMENT (the "Agreement") dated the 3r d day of March, '
-        '2019 (the "Effective Date") between Elm Corp. and Fir GmbH.\n',
-    )
-    assert values["agreement_date"] == date(2019, 3, 3)
-    assert values["effective_date"] == date(2019, 3, 3)
+# Each snippet gives exactly these values for the fields it names: the agreement date, the
+# effective date, the term and its inclusive end, wherever in the text they are stated.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            'SUPPLY AGREEMENT\n\nThis Supply Agreement (the "Agreement") is entered into as of '
+            'January 1, 2020 (the "Effective Date") by and between Alder Co. and Birch Ltd.\n\n'
+            "2. Term. This Agreement shall continue for a period of five (5) years from the "
+            "Effective Date, unless terminated earlier.\n",
+            {
+                "effective_date": date(2020, 1, 1),
+                "initial_term": Duration(months=60),
+                "expiration_date": date(2024, 12, 31),
+            },
+            id="a-term-counted-from-the-effective-date-ends-the-day-before",
+        ),
+        pytest.param(
+            'LICENSE AGREEMENT\n\nLICENSE AGREEMENT (the "Agreement") dated the 3r d day of March, '
+            '2019 (the "Effective Date") between Elm Corp. and Fir GmbH.\n',
+            {"agreement_date": date(2019, 3, 3), "effective_date": date(2019, 3, 3)},
+            id="a-defined-effective-date-in-the-title-line-dates-the-agreement",
+        ),
+        pytest.param(
+            "Dated 12/6/19\n\nMARKETING AGREEMENT\n\nThis Marketing Agreement is entered into "
+            "and effective as of the date first written above by Gum Co. and Hazel Inc.\n",
+            {"agreement_date": date(2019, 12, 6), "effective_date": date(2019, 12, 6)},
+            id="effective-as-of-the-date-above-is-the-agreement-date",
+        ),
+        pytest.param(
+            "CONSULTING AGREEMENT between Ivy Co. and Juniper Ltd.\n\nThe effective term is 12 "
+            "months beginning March 1, 2005 and ending February 28, 2006.\n",
+            {"effective_date": date(2005, 3, 1), "expiration_date": date(2006, 2, 28)},
+            id="the-term-beginning-on-a-date-gives-the-effective-date",
+        ),
+        pytest.param(
+            "SUPPLY AGREEMENT between Oak Ltd. and Pine LLC.\n\n1. Supply. Oak supplies Pine.\n\n"
+            "IN WITNESS WHEREOF, the parties execute this Agreement this 14t h day of February "
+            "2020.\n\nOAK LTD. By: /s/ A. Smith\n",
+            {"agreement_date": date(2020, 2, 14)},
+            id="the-execution-clause-dates-the-agreement-with-this-day-of",
+        ),
+        pytest.param(
+            "RESELLER AGREEMENT\n\nThis Agreement is entered into as of the Effective Date by "
+            "Aspen Inc. and Birch LLC.\n\nAspen Inc.: By: /s/ A. Lee Birch LLC: By: /s/ B. Ray "
+            'Title Title 4/24/2018 04/25/2018 Date Date\n\n1. Definitions. "Effective Date" '
+            "means the date of last signature on this Agreement.\n\n2. Term. This Agreement "
+            "shall commence on the Effective Date and continue for twelve (12) months.\n",
+            {
+                "agreement_date": date(2018, 4, 25),
+                "effective_date": date(2018, 4, 25),
+                "expiration_date": date(2019, 4, 24),
+            },
+            id="signature-dates-labelled-after-them-give-the-last-signature",
+        ),
+        pytest.param(
+            f"SUPPLY CONTRACT between Cedar Co. and Larch Ltd.\n\n{_FILLER}\n\nAGREEMENT PERIOD "
+            "Termination Date: December 31, 2023\n\nACCEPTED AND AGREED\nBy: /s/ C. Doe "
+            "Title: President Date: January 10, 2020\nBy: /s/ D. Roe Title: Director "
+            f"Date: December 11, 2019\n\n{_FILLER}\n\nEXHIBIT A Price list.\n{_FILLER}\n",
+            {"agreement_date": date(2020, 1, 10)},
+            id="a-labelled-term-date-in-the-body-is-not-the-agreement-date",
+        ),
+        pytest.param(
+            "MAINTENANCE AGREEMENT between Maple Corp. and Spruce S.A.\n\n1. DEFINITIONS\n"
+            "EFFECTIVE DATE shall mean the date of installation of the system, i.e. December 10, "
+            "1993. ERROR means any failure of the program.\n",
+            {"effective_date": date(1993, 12, 10)},
+            id="an-unquoted-capitalised-definition-gives-the-effective-date",
+        ),
+        pytest.param(
+            "ENDORSEMENT AGREEMENT\n\nWHEREAS, the company lent money to the trust, the loans "
+            "being owed on the date hereof and represented by a Demand Note, dated December 5, "
+            "1995, between them; and\n\nIN WITNESS WHEREOF, the parties have executed this "
+            "Agreement as of this 4th day of April, 2003.\n",
+            {"agreement_date": date(2003, 4, 4)},
+            id="a-date-in-a-recital-dates-another-instrument",
+        ),
+        pytest.param(
+            "LICENSE AGREEMENT dated January 15, 2008 between Poplar Inc. and Yew LLC.\n\n"
+            "10. Term. This Agreement shall commence as of the Effective Date and shall terminate "
+            "five (5) years following the launch of the website, but in no event later than "
+            "February 28, 2013.\n",
+            {"expiration_date": date(2013, 2, 28)},
+            id="a-latest-end-caps-a-term-counted-from-an-event",
+        ),
+        pytest.param(
+            'DISTRIBUTOR AGREEMENT\n\nThis Distributor Agreement (this "Agreement") is made and '
+            "effective as of1 August 2019, by and between Elm LLC and Ash Ltd.\n",
+            {"agreement_date": date(2019, 8, 1)},
+            id="a-date-glued-to-the-word-before-it-is-read",
+        ),
+        pytest.param(
+            "Amendment No. 1 to the Maintenance Agreement ref. DS/C-39/14 Issue 7 dated March 9, "
+            "2015\n\nBETWEEN Oak Ltd. AND Pine LLC.\n\n1. Amendment. The fee is amended.\n\n"
+            "2. Effective Date. This Amendment shall enter into force on the date of its "
+            "signature by both Parties.\n\nOak Ltd. By: /s/ A. Smith Date: January 6, 2016\n",
+            {"agreement_date": date(2016, 1, 6), "effective_date": date(2016, 1, 6)},
+            id="a-numbered-instrument-named-in-the-title-does-not-date-the-contract",
+        ),
+    ],
+)
+def test_dates_of_a_snippet(tmp_path: Path, text: str, expected: dict[str, object]) -> None:
+    values = _extract(tmp_path, text)
+    assert {field: values.get(field) for field in expected} == expected
 
 
-def test_effective_as_of_the_date_above_is_the_agreement_date(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        "Dated 12/6/19\n\nMARKETING AGREEMENT\n\nThis Marketing Agreement is entered into "
-        "and effective as of the date first written above by Gum Co. and Hazel Inc.\n",
-    )
-    assert values["agreement_date"] == date(2019, 12, 6)
-    assert values["effective_date"] == date(2019, 12, 6)
+# ---- one clause dropped into a common contract frame ----
 
 
-def test_the_term_beginning_on_a_date_gives_the_effective_date(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        "CONSULTING AGREEMENT between Ivy Co. and Juniper Ltd.\n\nThe effective term is 12 "
-        "months beginning March 1, 2005 and ending February 28, 2006.\n",
-    )
-    assert values["effective_date"] == date(2005, 3, 1)
-    assert values["expiration_date"] == date(2006, 2, 28)
-
-
-def test_the_execution_clause_dates_the_agreement_with_this_day_of(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        "SUPPLY AGREEMENT between Oak Ltd. and Pine LLC.\n\n1. Supply. Oak supplies Pine.\n\n"
-        "IN WITNESS WHEREOF, the parties execute this Agreement this 14t h day of February "
-        "2020.\n\nOAK LTD. By: /s/ A. Smith\n",
-    )
-    assert values["agreement_date"] == date(2020, 2, 14)
-
-
-def test_signature_dates_labelled_after_them_give_the_last_signature(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        "RESELLER AGREEMENT\n\nThis Agreement is entered into as of the Effective Date by "
-        "Aspen Inc. and Birch LLC.\n\nAspen Inc.: By: /s/ A. Lee Birch LLC: By: /s/ B. Ray "
-        'Title Title 4/24/2018 04/25/2018 Date Date\n\n1. Definitions. "Effective Date" '
-        "means the date of last signature on this Agreement.\n\n2. Term. This Agreement "
-        "shall commence on the Effective Date and continue for twelve (12) months.\n",
-    )
-    assert values["agreement_date"] == date(2018, 4, 25)
-    assert values["effective_date"] == date(2018, 4, 25)
-    assert values["expiration_date"] == date(2019, 4, 24)
-
-
-def test_a_labelled_term_date_in_the_body_is_not_the_agreement_date(tmp_path: Path) -> None:
-    filler = "The seller ships the goods as ordered by the buyer. " * 60
-    values = _extract(
-        tmp_path,
-        f"SUPPLY CONTRACT between Cedar Co. and Larch Ltd.\n\n{filler}\n\nAGREEMENT PERIOD "
-        "Termination Date: December 31, 2023\n\nACCEPTED AND AGREED\nBy: /s/ C. Doe "
-        "Title: President Date: January 10, 2020\nBy: /s/ D. Roe Title: Director "
-        f"Date: December 11, 2019\n\n{filler}\n\nEXHIBIT A Price list.\n{filler}\n",
-    )
-    assert values["agreement_date"] == date(2020, 1, 10)
-
-
-def test_an_unquoted_capitalised_definition_gives_the_effective_date(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        "MAINTENANCE AGREEMENT between Maple Corp. and Spruce S.A.\n\n1. DEFINITIONS\n"
-        "EFFECTIVE DATE shall mean the date of installation of the system, i.e. December 10, "
-        "1993. ERROR means any failure of the program.\n",
-    )
-    assert values["effective_date"] == date(1993, 12, 10)
-
-
+# A commencement clause: starting "upon execution" of this agreement makes its date the
+# effective date; the execution of another instrument does not.
 @pytest.mark.parametrize(
     ("clause", "expected"),
     [
@@ -277,35 +303,69 @@ def test_commencing_on_execution_is_the_agreement_date(
     assert values.get("effective_date") == expected
 
 
-def test_a_date_in_a_recital_dates_another_instrument(tmp_path: Path) -> None:
+# A contract without a dated preamble: only its own dating sentences date it.
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        pytest.param(
+            "Oak and Pine are parties to a Supply Agreement dated May 8, 2008.",
+            None,
+            id="another-instrument-dated",
+        ),
+        pytest.param(
+            "14.6 This Agreement is dated April 29, 2010.",
+            date(2010, 4, 29),
+            id="this-agreement-is-dated",
+        ),
+        pytest.param(
+            "THUS DONE AND SIGNED at Pretoria on this 31st day of March 2001. For and on behalf "
+            "of Oak Ltd. /s/",
+            date(2001, 3, 31),
+            id="done-and-signed-at",
+        ),
+    ],
+)
+def test_dates_in_a_short_contract_without_a_dated_preamble(
+    tmp_path: Path, tail: str, expected: date | None
+) -> None:
     values = _extract(
         tmp_path,
-        "ENDORSEMENT AGREEMENT\n\nWHEREAS, the company lent money to the trust, the loans "
-        "being owed on the date hereof and represented by a Demand Note, dated December 5, "
-        "1995, between them; and\n\nIN WITNESS WHEREOF, the parties have executed this "
-        "Agreement as of this 4th day of April, 2003.\n",
+        "COOPERATION AGREEMENT\n\nOak Ltd. and Pine LLC agree as follows.\n\n"
+        f"1. Cooperation. Oak helps Pine. {tail}\n",
     )
-    assert values["agreement_date"] == date(2003, 4, 4)
+    assert values.get("agreement_date") == expected
 
 
-def test_a_latest_end_caps_a_term_counted_from_an_event(tmp_path: Path) -> None:
+# Sentences that make the agreement effective, or leave the effective date open.
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "This Agreement shall become effective on the date on which it is signed by the "
+            "parties.",
+            date(2020, 3, 1),
+            id="effective-when-signed",
+        ),
+        pytest.param(
+            "The Agreement enters into force on the Signing Date.",
+            None,
+            id="a-defined-signing-date",
+        ),
+        pytest.param(
+            "This Agreement takes effect upon acceptance by the FDA no later than June 2, 2020 "
+            '(such date, the "Effective Date").',
+            date(2020, 6, 2),
+            id="such-date-the-effective-date",
+        ),
+    ],
+)
+def test_effective_date_sentences(tmp_path: Path, sentence: str, expected: date | None) -> None:
     values = _extract(
         tmp_path,
-        "LICENSE AGREEMENT dated January 15, 2008 between Poplar Inc. and Yew LLC.\n\n"
-        "10. Term. This Agreement shall commence as of the Effective Date and shall terminate "
-        "five (5) years following the launch of the website, but in no event later than "
-        "February 28, 2013.\n",
+        "SERVICES AGREEMENT\n\nThis Services Agreement is made as of March 1, 2020 by and "
+        f"between Cedar Inc. and Dogwood LLC.\n\n1. Effectiveness. {sentence}\n",
     )
-    assert values["expiration_date"] == date(2013, 2, 28)
-
-
-def test_a_date_glued_to_the_word_before_it_is_read(tmp_path: Path) -> None:
-    values = _extract(
-        tmp_path,
-        'DISTRIBUTOR AGREEMENT\n\nThis Distributor Agreement (this "Agreement") is made and '
-        "effective as of1 August 2019, by and between Elm LLC and Ash Ltd.\n",
-    )
-    assert values["agreement_date"] == date(2019, 8, 1)
+    assert values.get("effective_date") == expected
 
 
 # ---- scoring the one-day boundary ----
@@ -348,80 +408,3 @@ def test_a_party_answered_once_per_spelling_is_one_party() -> None:
     assert match_parties([Party(name="Acme Corp"), Party(name="Beta LLC")], gold) == (2, 2, 2)
     similar = GoldAnswer("value", ("Beta Holdings LLC", "Beta LLC"), "…")
     assert match_parties([Party(name="Beta Holdings LLC")], similar) == (1, 1, 2)
-
-
-@pytest.mark.parametrize(
-    ("tail", "expected"),
-    [
-        pytest.param(
-            "Oak and Pine are parties to a Supply Agreement dated May 8, 2008.",
-            None,
-            id="another-instrument-dated",
-        ),
-        pytest.param(
-            "14.6 This Agreement is dated April 29, 2010.",
-            date(2010, 4, 29),
-            id="this-agreement-is-dated",
-        ),
-        pytest.param(
-            "THUS DONE AND SIGNED at Pretoria on this 31st day of March 2001. For and on behalf "
-            "of Oak Ltd. /s/",
-            date(2001, 3, 31),
-            id="done-and-signed-at",
-        ),
-    ],
-)
-def test_dates_in_a_short_contract_without_a_dated_preamble(
-    tmp_path: Path, tail: str, expected: date | None
-) -> None:
-    values = _extract(
-        tmp_path,
-        "COOPERATION AGREEMENT\n\nOak Ltd. and Pine LLC agree as follows.\n\n"
-        f"1. Cooperation. Oak helps Pine. {tail}\n",
-    )
-    assert values.get("agreement_date") == expected
-
-
-def test_a_numbered_instrument_named_in_the_title_does_not_date_the_contract(
-    tmp_path: Path,
-) -> None:
-    values = _extract(
-        tmp_path,
-        "Amendment No. 1 to the Maintenance Agreement ref. DS/C-39/14 Issue 7 dated March 9, "
-        "2015\n\nBETWEEN Oak Ltd. AND Pine LLC.\n\n1. Amendment. The fee is amended.\n\n"
-        "2. Effective Date. This Amendment shall enter into force on the date of its signature "
-        "by both Parties.\n\nOak Ltd. By: /s/ A. Smith Date: January 6, 2016\n",
-    )
-    assert values.get("agreement_date") == date(2016, 1, 6)
-    assert values.get("effective_date") == date(2016, 1, 6)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        pytest.param(
-            "This Agreement shall become effective on the date on which it is signed by the "
-            "parties.",
-            date(2020, 3, 1),
-            id="effective-when-signed",
-        ),
-        pytest.param(
-            "The Agreement enters into force on the Signing Date.",
-            None,
-            id="a-defined-signing-date",
-        ),
-        pytest.param(
-            "This Agreement takes effect upon acceptance by the FDA no later than June 2, 2020 "
-            '(such date, the "Effective Date").',
-            date(2020, 6, 2),
-            id="such-date-the-effective-date",
-        ),
-    ],
-)
-def test_effective_date_sentences(tmp_path: Path, sentence: str, expected: date | None) -> None:
-    values = _extract(
-        tmp_path,
-        "SERVICES AGREEMENT\n\nThis Services Agreement is made as of March 1, 2020 by and "
-        f"between Cedar Inc. and Dogwood LLC.\n\n1. Effectiveness. {sentence}\n",
-    )
-    assert values.get("effective_date") == expected
