@@ -66,7 +66,7 @@ _TERM_BEGINS = re.compile(
 # "effective as of the date first written above", "shall begin on the date of execution":
 # the contract takes effect on its own date, so the effective date is the agreement date.
 _EFFECTIVE_AS_AGREEMENT = re.compile(
-    r"(?:\beffective|\bcommence|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect"
+    r"(?:\beffective|\bcommenc|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect"
     r"|\benters?\s+into\s+(?:force|effect))\w*\s+"
     r"(?:as\s+of|on|from|upon|at)\s+(?:and\s+after\s+)?(?:the\s+)?(?:"
     r"(?:date|day\s+and\s+year)\s+(?:first\s+)?(?:written|set\s+forth|stated|shown|appearing)"
@@ -79,6 +79,7 @@ _EFFECTIVE_AS_AGREEMENT = re.compile(
     r"parties)\b|(?!\s+(?:of|date)\b)))",
     re.IGNORECASE,
 )
+_SOME_PERIOD = re.compile(r"\b(?:period|year|quarter|month|phase)\s*$", re.IGNORECASE)
 _AGREEMENT_REFERENCE = re.compile(
     r"date\s+(?:first\s+)?(?:written|set\s+forth|stated|appearing)\s+above|"
     r"date\s+of\s+this\s+agreement|date\s+hereof",
@@ -277,16 +278,7 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
                            "defined_as_agreement_date")
             )  # fmt: skip
     if agreement is not None:
-        for match in _EFFECTIVE_AS_AGREEMENT.finditer(text.text):
-            # Only the sentence itself can say the phrase is about another instrument.
-            sentence = text.sentence_at(match.start())
-            if _ELSEWHERE.search(text.text[sentence.start : match.start()]):
-                continue
-            found.append(
-                _candidate(text, "effective_date", agreement.value, match.start(), match.end(),
-                           "effective_as_agreement_date")
-            )  # fmt: skip
-            break
+        found.extend(_effective_as_agreement(text, agreement))
     ranked = sorted(found, key=lambda c: (_EFFECTIVE_RANK[c.rule], c.start))
     if not ranked:
         return []
@@ -295,6 +287,22 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
     if conflicting:
         best = replace(best, rule=best.rule + ".conflict")
     return [best]
+
+
+def _effective_as_agreement(text: ContractText, agreement: Candidate) -> list[Candidate]:
+    """The agreement date, where the contract says it takes effect on it."""
+    for match in _EFFECTIVE_AS_AGREEMENT.finditer(text.text):
+        # Only the sentence itself can say the phrase is about another instrument.
+        sentence = text.sentence_at(match.start())
+        if _ELSEWHERE.search(text.text[sentence.start : match.start()]):
+            continue
+        if _SOME_PERIOD.search(text.text[max(sentence.start, match.start() - 30) : match.start()]):
+            continue  # "the period commencing on the date hereof": not the contract's start
+        return [
+            _candidate(text, "effective_date", agreement.value, match.start(), match.end(),
+                       "effective_as_agreement_date")
+        ]  # fmt: skip
+    return []
 
 
 _EFFECTIVE_RANK = {

@@ -264,6 +264,20 @@ _FILLER = "The seller ships the goods as ordered by the buyer. " * 60
             {"agreement_date": date(2016, 1, 6), "effective_date": date(2016, 1, 6)},
             id="a-numbered-instrument-named-in-the-title-does-not-date-the-contract",
         ),
+        pytest.param(
+            "SERVICES AGREEMENT made as of December 23, 2003 between Oak Ltd. and Pine LLC.\n\n"
+            "3. Term. The initial term of this Agreement shall be for 3 years commencing on the "
+            "date first set forth above.\n",
+            {"agreement_date": date(2003, 12, 23), "effective_date": date(2003, 12, 23)},
+            id="a-term-commencing-on-the-date-above-starts-on-the-agreement-date",
+        ),
+        pytest.param(
+            "COOPERATION AGREEMENT made as of June 18, 2020 between Oak Ltd. and Pine LLC.\n\n"
+            "5. Covenants. At all times during the period commencing on the date hereof and "
+            "ending thirty days before the meeting, Oak shall vote as agreed.\n",
+            {"agreement_date": date(2020, 6, 18), "effective_date": None},
+            id="a-period-commencing-on-the-date-hereof-is-not-the-contracts-start",
+        ),
     ],
 )
 def test_dates_of_a_snippet(tmp_path: Path, text: str, expected: dict[str, object]) -> None:
