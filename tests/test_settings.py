@@ -346,3 +346,38 @@ def test_settings_reference_lists_every_setting() -> None:
         assert field.description
         assert field.description in row
     assert "| `log_level` | `CONTRACTSYNC_LOG_LEVEL` | `WARNING` |" in reference
+
+
+def test_org_and_api_secrets_can_be_files_named_like_their_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _write_toml(
+        tmp_path / "contractsync.toml",
+        '[orgs.emea]\nflow = "password"\nlogin_url = "https://login.salesforce.com"\n'
+        'client_id = "id"\nusername = "u@x.io"\nclient_secret = "s3cret"\n',
+    )
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    suggested = re.search(r"a file named (\S+) in CONTRACTSYNC_SECRETS_DIR", str(raised.value))
+    assert suggested is not None
+    _write_toml(
+        tmp_path / "contractsync.toml",
+        '[orgs.emea]\nflow = "password"\nlogin_url = "https://login.salesforce.com"\n'
+        'client_id = "id"\nusername = "u@x.io"\n',
+    )
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / suggested.group(1)).write_text("s3cret", encoding="utf-8")
+    (secrets / "contractsync_orgs__emea__password").write_text("pw+token", encoding="utf-8")
+    (secrets / "contractsync_api__token").write_text("t" * 20, encoding="utf-8")
+    monkeypatch.setenv("CONTRACTSYNC_SECRETS_DIR", str(secrets))
+
+    settings = load_settings()
+
+    emea = settings.orgs["emea"]
+    assert emea.client_secret is not None
+    assert emea.client_secret.get_secret_value() == "s3cret"
+    assert emea.password is not None
+    assert emea.password.get_secret_value() == "pw+token"
+    assert settings.api.token is not None
+    assert settings.api.token.get_secret_value() == "t" * 20

@@ -12,8 +12,8 @@ from ._names import ENV_PREFIX
 class ApiSettings(BaseModel):
     """The HTTP API service (``contractsync api serve``).
 
-    The token comes from the environment (``CONTRACTSYNC_API__TOKEN``), never from the TOML
-    file.
+    The token comes from the environment (``CONTRACTSYNC_API__TOKEN``) or the secrets folder
+    (a file ``contractsync_api__token``), never from the TOML file.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)

@@ -70,7 +70,7 @@ def settings_reference() -> str:
         "",
     ]
     for name, field in ApiSettings.model_fields.items():
-        secret = " Secret: environment only." if name in API_SECRETS else ""
+        secret = " Secret: environment or secrets folder only." if name in API_SECRETS else ""
         description = " ".join((field.description or "").split())
         # A list, not a table: the tables above hold exactly the top-level and org settings.
         lines.append(f"- `{name}` (`{ENV_PREFIX}API__{name.upper()}`): {description}{secret}")

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -77,7 +82,12 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, file_secret_settings, TomlSource(settings_cls))
+        # Nested secrets ("contractsync_orgs__emea__password") are files too, named like
+        # their environment variables; the plain secrets source only reads top-level ones.
+        secret_files = NestedSecretsSettingsSource(
+            file_secret_settings, secrets_nested_delimiter="__", secrets_dir_missing="ok"
+        )
+        return (init_settings, env_settings, secret_files, TomlSource(settings_cls))
 
     # ---- derived values ----
 

@@ -93,7 +93,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         env = f"{ENV_PREFIX}API__{present[0].upper()}"
         raise ConfigurationError(
             f"Config file {path} holds a secret ({present[0]}) in [api]. Secrets do not "
-            f"belong in plain files: remove it and set {env} in the environment.",
+            f"belong in plain files: remove it and set {env} in the environment or a file "
+            f"named {env.lower()} in {ENV_PREFIX}SECRETS_DIR.",
             path=str(path),
             setting=f"api.{present[0]}",
         )
