@@ -73,6 +73,7 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 _WHITESPACE = re.compile(r"\s+")
+_GAP = re.compile(r"[^\S\n]{3,}")
 _DIGITS = re.compile(r"\d+")
 _LINE = re.compile(r"[^\n]+")
 
@@ -97,7 +98,9 @@ def find_boilerplate(pages: Sequence[PageText]) -> tuple[Boilerplate, ...]:
 
     for line in lines:
         kind = _shape_kind(line)
-        if kind is not None:
+        if kind is BoilerplateKind.CONFIDENTIALITY_LEGEND:
+            found.setdefault(line.start, Boilerplate(line.start, _legend_end(line), kind))
+        elif kind is not None:
             mark(line, kind)
 
     if len(pages) > 1:
@@ -146,6 +149,16 @@ def _shape_kind(line: _Line) -> BoilerplateKind | None:
     if len(text) <= _MAX_LEGEND and _LEGEND.search(text):
         return BoilerplateKind.CONFIDENTIALITY_LEGEND
     return None
+
+
+def _legend_end(line: _Line) -> int:
+    """Where a legend ends on its line. Text exports run page furniture and prose together
+    on one line, set apart by wide gaps ("Execution version   CONFIDENTIAL TREATMENT
+    REQUESTED   This amendment is entered into on …"): what follows the first gap after
+    the last legend phrase is the contract's, not the legend's."""
+    phrases = list(_LEGEND.finditer(line.text))
+    gap = _GAP.search(line.text, phrases[-1].end()) if phrases else None
+    return line.start + gap.start() if gap is not None else line.end
 
 
 def _running_lines(

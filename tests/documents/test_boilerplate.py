@@ -71,3 +71,14 @@ def test_confidentiality_legend() -> None:
     [legend] = marked(document, BoilerplateKind.CONFIDENTIALITY_LEGEND)
     assert legend.startswith("[***] Certain information")
     assert "The fee is [***] per unit." in document.clean_text()
+
+
+def test_a_legend_sharing_its_line_with_prose_leaves_the_prose_unmarked() -> None:
+    text = (
+        "Execution version   CONFIDENTIAL TREATMENT REQUESTED   This amendment is entered "
+        "into on January 6th, 2016.\nBETWEEN: Oak Ltd. and Pine LLC.\n"
+    )
+    document = read_document(text.encode(), name="amendment.txt")
+    [legend] = marked(document, BoilerplateKind.CONFIDENTIALITY_LEGEND)
+    assert legend == "Execution version   CONFIDENTIAL TREATMENT REQUESTED"
+    assert "This amendment is entered into on January 6th, 2016." in document.clean_text()
