@@ -24,11 +24,12 @@ from datetime import date
 
 from contractsync.model import Duration
 
-from ._candidate import Candidate, make_snippet
+from ._candidate import Candidate
 from ._dates import DATE, parse_date
 from ._durations import DURATION, parse_duration
 from ._numbers import parse_ordinal
 from ._rules_term import NOTICE_AFTER, RENEW
+from ._rules_term import sentence_candidate as _candidate
 from ._text import ContractText, Sentence
 
 _DATE = re.compile(DATE, re.IGNORECASE)
@@ -252,17 +253,3 @@ def _term_start(body: str, starts: dict[str, date]) -> tuple[date | None, str]:
     if "effective_date" in starts:
         return starts["effective_date"], "assumed_effective"
     return starts.get("agreement_date"), "assumed_agreement"
-
-
-def _candidate(
-    text: ContractText, sentence: Sentence, field: str, value: object, rule: str
-) -> Candidate:
-    return Candidate(
-        field=field,
-        value=value,
-        start=sentence.start,
-        end=sentence.end,
-        snippet=make_snippet(text.text, sentence.start, sentence.end),
-        rule=rule,
-        confidence=0.75,
-    )

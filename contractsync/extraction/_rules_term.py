@@ -121,11 +121,15 @@ def _renewal_sentence(text: ContractText, sentence: Sentence, at: int) -> list[C
     optional = _OPTIONAL.search(body)
     automatic = _AUTO.search(body)
     if automatic and not (optional and optional.start() < automatic.start()):
-        found.append(_candidate(text, sentence, "auto_renew", value=True, rule="renewal.automatic"))
+        found.append(
+            sentence_candidate(text, sentence, "auto_renew", value=True, rule="renewal.automatic")
+        )
         mode = "automatic"
         at = automatic.start()
     elif optional:
-        found.append(_candidate(text, sentence, "auto_renew", value=False, rule="renewal.optional"))
+        found.append(
+            sentence_candidate(text, sentence, "auto_renew", value=False, rule="renewal.optional")
+        )
         mode = "mutual" if _MUTUAL.search(body) else "option"
     else:
         mode = ""
@@ -140,19 +144,21 @@ def _renewal_sentence(text: ContractText, sentence: Sentence, at: int) -> list[C
         if NOTICE_AFTER.search(body[match.end() : match.end() + 40]):
             if notice is None and _stops_renewal(body):
                 rule = "renewal.notice.automatic" if mode == "automatic" else "renewal.notice"
-                notice = _candidate(text, sentence, "renewal_notice_period", value, rule)
+                notice = sentence_candidate(text, sentence, "renewal_notice_period", value, rule)
             continue
         if length is None and match.start() >= at - 5:
             if _NOT_LENGTH_BEFORE.search(body, max(0, match.start() - 30), match.start()):
                 continue
             near = mode in {"automatic", "option"} and match.start() - at <= _LENGTH_REACH
             rule = "renewal.length.stated" if near else "renewal.length"
-            length = _candidate(text, sentence, "renewal_term", value, rule)
+            length = sentence_candidate(text, sentence, "renewal_term", value, rule)
     periodic = _PERIODIC_RENEWAL.search(body, max(0, at - 40), at + _LENGTH_REACH)
     if length is None and periodic:
         kind = periodic["kind"].casefold()
         value = Duration(months=1) if kind.startswith("month") else Duration(months=12)
-        length = _candidate(text, sentence, "renewal_term", value, "renewal.length.inferred")
+        length = sentence_candidate(
+            text, sentence, "renewal_term", value, "renewal.length.inferred"
+        )
     return found + [c for c in (length, notice) if c is not None]
 
 
@@ -177,7 +183,9 @@ def termination_for_convenience(text: ContractText) -> list[Candidate]:
                 notice = parse_duration(duration.group())
                 break
         value = TerminationForConvenience(allowed=True, notice=notice, by=by)
-        return [_candidate(text, sentence, "termination_for_convenience", value, "convenience")]
+        return [
+            sentence_candidate(text, sentence, "termination_for_convenience", value, "convenience")
+        ]
     return []
 
 
@@ -190,9 +198,10 @@ def _subject(before: str) -> str | None:
     return None
 
 
-def _candidate(
+def sentence_candidate(
     text: ContractText, sentence: Sentence, field: str, value: object, rule: str
 ) -> Candidate:
+    """A candidate whose evidence is the whole sentence it was read from."""
     return Candidate(
         field=field,
         value=value,
