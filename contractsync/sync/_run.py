@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from dbos import DBOS
+
 from contractsync.context import App
 from contractsync.mapping import desired_records
 from contractsync.model import Contract
@@ -101,14 +103,16 @@ def plan_org(
     return plan_sync(org, desired, confirmed, mapping=mapping, contract_keys=keys)
 
 
-def run_key(org: str, stored: Sequence[StoredContract], *, today: date) -> str:
-    """The idempotency key of a sync: org, the exact contract versions and the day (amendments
-    take effect on dates, so the same versions can want different records another day)."""
+def run_key(org: str, stored: Sequence[StoredContract], *, today: date, mapping: str = "") -> str:
+    """The idempotency key of a sync: org, the exact contract versions, the day (amendments
+    take effect on dates, so the same versions can want different records another day) and
+    the mapping's digest (an edited mapping wants other records from the same versions)."""
     versions = ",".join(
         f"{item.contract.contract_key}@{item.version}"
         for item in sorted(stored, key=lambda s: s.contract.contract_key)
     )
-    digest = hashlib.sha256(f"{org}|{today.isoformat()}|{versions}".encode()).hexdigest()
+    key = f"{org}|{today.isoformat()}|{versions}|{mapping}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"sync:{org}:{digest[:20]}"
 
 
@@ -130,11 +134,34 @@ def due_run(
     retry's key: deferred, blocked and failed records get another chance without
     repeating finished work.
     """
-    base = run_key(org, stored, today=today) + (":replay" if replay else "")
+    mapping = org_registry(app).mapping(org).model_dump_json()
+    base = run_key(org, stored, today=today, mapping=hashlib.sha256(mapping.encode()).hexdigest())
+    base += ":replay" if replay else ""
     runs = app.sync_runs.under(base)
     attempt, run_id = 1, base
-    while run_id in runs and runs[run_id]["status"] in RETRIED:
+    while run_id in runs and (
+        runs[run_id]["status"] in RETRIED or _ended_unrecorded(app, runs[run_id])
+    ):
         attempt += 1
         run_id = f"{base}:retry-{attempt}"
     done = runs.get(run_id)
     return run_id, done if done is not None and done["status"] == "complete" else None
+
+
+_ENDED = frozenset({"CANCELLED", "ERROR", "MAX_RECOVERY_ATTEMPTS_EXCEEDED"})
+
+
+def _ended_unrecorded(app: Any, run: dict[str, Any]) -> bool:
+    """Whether a run still shown as running has ended in the engine without saying so (it
+    was cancelled, or gave up recovering): it is recorded failed, and its key retried."""
+    if run["status"] != "running":
+        return False
+    workflow = DBOS.get_workflow_status(run["run_id"])
+    if workflow is None or workflow.status not in _ENDED:
+        return False
+    app.sync_runs.finish(
+        run["run_id"],
+        status="failed",
+        summary={"error": {"code": workflow.status, "message": "the workflow ended unfinished"}},
+    )
+    return True

@@ -197,6 +197,8 @@ def plan_step(
     retry_parked: bool = False,
 ) -> dict[str, Any]:
     app = engine_app()
+    # Recorded before anything can fail, so that a failure is recorded against it.
+    app.sync_runs.start(run_id, org)
     registry = org_registry(app)
     stored = selections(app).get(run_id)
     if stored is None:
@@ -208,8 +210,7 @@ def plan_step(
     groups, removals = plan_items(plan, parents, key_fields)
     parked = 0
     if not retry_parked:
-        groups, parked = set_aside_parked(app, org, stored, groups)
-    app.sync_runs.start(run_id, org)
+        groups, parked = set_aside_parked(app, org, groups)
     return {
         "groups": groups,
         "removals": removals,

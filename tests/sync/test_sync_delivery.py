@@ -355,3 +355,26 @@ def test_a_refused_record_stays_parked_until_it_is_replayed(
     assert [(o.replayed, o.error_code) for o in report.outcomes] == [(True, None)]
     assert sync_app.dead_letters.list() == []
     assert len(_client(sync_app).query_all("SELECT Id FROM CS_Obligation__c")) == 1
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_run_that_fails_while_planning_is_recorded_and_retried(
+    sync_app: App, make_contract: MakeContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync_app.contracts.create(_contract(make_contract, "C-1"), actor="t", reason="new")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise PermanentSyncError("The plan could not be made.")
+
+    with durable_engine(sync_app):
+        monkeypatch.setattr(_workflow, "plan_org", broken)
+        with pytest.raises(PermanentSyncError, match="could not be made"):
+            start_sync("test", None, today=TODAY, actor="tester")
+        [failed] = sync_app.sync_runs.recent(org="test")
+        assert failed["status"] == "failed"
+
+        monkeypatch.undo()
+        summary = start_sync("test", None, today=TODAY, actor="tester")
+
+    assert summary["run_id"] == f"{failed['run_id']}:retry-2"
+    assert summary["status"] == "complete"
