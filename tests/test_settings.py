@@ -381,3 +381,20 @@ def test_org_and_api_secrets_can_be_files_named_like_their_variables(
     assert emea.password.get_secret_value() == "pw+token"
     assert settings.api.token is not None
     assert settings.api.token.get_secret_value() == "t" * 20
+
+
+def test_a_leftover_org_secret_does_not_conjure_a_local_org(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "contractsync_orgs__retired__password").write_text("old", encoding="utf-8")
+    monkeypatch.setenv("CONTRACTSYNC_SECRETS_DIR", str(secrets))
+    with pytest.raises(ConfigurationError, match=r"has a secret \(password\) but no login flow"):
+        load_settings()
+
+
+def test_org_names_are_lower_case(tmp_path: Path) -> None:
+    _write_toml(tmp_path / "contractsync.toml", '[orgs.Emea]\nflow = "sandbox"\n')
+    with pytest.raises(ConfigurationError, match=r"org name 'Emea' must be lower case.*'emea'"):
+        load_settings()

@@ -96,10 +96,11 @@ def find_boilerplate(pages: Sequence[PageText]) -> tuple[Boilerplate, ...]:
     def mark(line: _Line, kind: BoilerplateKind) -> None:
         found.setdefault(line.start, Boilerplate(line.start, line.end, kind))
 
+    legends: list[_Line] = []
     for line in lines:
         kind = _shape_kind(line)
         if kind is BoilerplateKind.CONFIDENTIALITY_LEGEND:
-            found.setdefault(line.start, Boilerplate(line.start, _legend_end(line), kind))
+            legends.append(line)
         elif kind is not None:
             mark(line, kind)
 
@@ -116,6 +117,11 @@ def find_boilerplate(pages: Sequence[PageText]) -> tuple[Boilerplate, ...]:
     elif len(pages) == 1:
         for line in _repeated_lines(lines):
             mark(line, BoilerplateKind.RUNNING_HEADER)
+    # Last: a legend line that is also a running header is furniture end to end; only a
+    # legend that shares its line with prose is cut short.
+    for line in legends:
+        legend = Boilerplate(line.start, _legend_end(line), BoilerplateKind.CONFIDENTIALITY_LEGEND)
+        found.setdefault(line.start, legend)
     return tuple(sorted(found.values(), key=lambda item: item.start))
 
 

@@ -117,4 +117,12 @@ class OrgSettings(BaseModel):
             missing.append("private_key or private_key_file")
         if missing:
             raise ValueError(f"flow '{self.flow}' needs {', '.join(missing)}")
+        given = [name for name in ORG_SECRETS if getattr(self, name) is not None]
+        if self.flow == "sandbox" and given:
+            # A leftover secret (a file in the secrets folder, a variable) must not conjure
+            # up a local sandbox org that a sync would then deliver to.
+            raise ValueError(
+                f"has a secret ({given[0]}) but no login flow: give its flow and login "
+                "settings, or remove the secret"
+            )
         return self

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NestedSecretsSettingsSource,
@@ -27,6 +28,8 @@ from ._api import ApiSettings
 from ._names import ENV_PREFIX
 from ._orgs import OrgSettings
 from ._sources import TomlSource, default_config_file, read_toml, toml_values
+
+_ORG_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 class Settings(BaseSettings):
@@ -72,6 +75,19 @@ class Settings(BaseSettings):
         default_factory=ApiSettings,
         description="The HTTP API service ([api] table); see API settings below.",
     )
+
+    @field_validator("orgs")
+    @classmethod
+    def _lower_case_names(cls, orgs: dict[str, OrgSettings]) -> dict[str, OrgSettings]:
+        # Environment variables and secret files are matched in lower case: an org named
+        # "Emea" could never receive CONTRACTSYNC_ORGS__EMEA__PASSWORD.
+        for name in orgs:
+            if not _ORG_NAME.fullmatch(name):
+                raise ValueError(
+                    f"org name '{name}' must be lower case letters, digits, '-' or '_' "
+                    f"(try '{name.lower()}')"
+                )
+        return orgs
 
     @classmethod
     def settings_customise_sources(

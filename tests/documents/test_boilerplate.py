@@ -82,3 +82,14 @@ def test_a_legend_sharing_its_line_with_prose_leaves_the_prose_unmarked() -> Non
     [legend] = marked(document, BoilerplateKind.CONFIDENTIALITY_LEGEND)
     assert legend == "Execution version   CONFIDENTIAL TREATMENT REQUESTED"
     assert "This amendment is entered into on January 6th, 2016." in document.clean_text()
+
+
+def test_a_legend_that_is_also_a_running_header_is_marked_whole() -> None:
+    text = "\f".join(
+        f"CONFIDENTIAL TREATMENT REQUESTED      Page {n} of 5\n"
+        f"The supplier delivers lot {n} of the goods.\nMore about lot {n}."
+        for n in range(1, 6)
+    )
+    document = read_document(text.encode(), name="paged.txt")
+    assert "Page" not in document.clean_text()
+    assert "The supplier delivers lot 3 of the goods." in document.clean_text()
