@@ -32,6 +32,7 @@ from contractsync.mapping import desired_records as records_of
 from contractsync.model import Contract
 from contractsync.salesforce import OrgClient, PasswordAuth, RetryPolicy
 from contractsync.sandbox import SandboxOrg
+from contractsync.settings import OrgSettings
 
 ORG = "it"
 ADMIN_EMAIL = "admin@sandbox.contractsync.invalid"
@@ -237,6 +238,21 @@ def org_env(org: SandboxOrg, name: str = ORG) -> dict[str, str]:
         "CA_BUNDLE": info.ca_bundle or "",
     }
     return {prefix + key: value for key, value in values.items()}
+
+
+def password_org(org: SandboxOrg, **settings: Any) -> OrgSettings:
+    """``org`` configured as a real org would be (password flow), with ``settings`` added."""
+    info = org.info
+    return OrgSettings(
+        flow="password",
+        login_url=info.login_url,
+        client_id=info.client_id,
+        client_secret=SecretStr(info.client_secret),
+        username=info.username,
+        password=SecretStr(info.password),
+        ca_bundle=Path(info.ca_bundle) if info.ca_bundle else None,
+        **settings,
+    )
 
 
 def org_client(org: SandboxOrg) -> OrgClient:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
+from sync_support import password_org
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
@@ -43,16 +43,7 @@ def budget_app(packaged_org: SandboxOrg, tmp_path: Path) -> Iterator[App]:
     database = Database(store_url)
     database.upgrade()
     database.dispose()
-    info = packaged_org.info
-    org = OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
-    )
+    org = password_org(packaged_org)
     app = App.open(
         load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from pydantic import SecretStr
+from sync_support import password_org
 from typer import Typer
 from typer.testing import CliRunner
 
@@ -22,7 +22,7 @@ from contractsync.mapping import default_mapping_path, load_mapping, parse_mappi
 from contractsync.model import Contract, Duration
 from contractsync.salesforce import OrgClient
 from contractsync.sandbox import SandboxOrg
-from contractsync.settings import OrgSettings, Settings, load_settings
+from contractsync.settings import Settings, load_settings
 from contractsync.store import InboundRepository
 from contractsync.sync import (
     Decision,
@@ -153,15 +153,8 @@ def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterat
         data["objects"][1]["fields"][name]["inbound"] = policy
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(yaml.safe_dump(data), encoding="utf-8")
-    info = packaged_org.info
-    org = OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
+    org = password_org(
+        packaged_org,
         mapping=mapping,
     )
     settings = load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})

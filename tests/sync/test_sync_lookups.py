@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 import yaml
-from pydantic import SecretStr
 from simple_salesforce import Salesforce
+from sync_support import password_org
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
 from contractsync.mapping import default_mapping_path
 from contractsync.model import Contract
 from contractsync.sandbox import SandboxOrg, sandbox_requests_session
-from contractsync.settings import OrgSettings, load_settings
+from contractsync.settings import load_settings
 from contractsync.sync import org_registry, start_sync
 
 TODAY = date(2026, 11, 28)
@@ -46,15 +46,8 @@ def _mapping_file(tmp_path: Path, *, keep_account: bool, **lookup: Any) -> Path:
 
 
 def _app(org: SandboxOrg, store_url: str, tmp_path: Path, mapping: Path) -> App:
-    info = org.info
-    settings = OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
+    settings = password_org(
+        org,
         mapping=mapping,
     )
     return App.open(

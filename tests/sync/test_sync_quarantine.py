@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
+from sync_support import password_org
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
 from contractsync.errors import MappingError, PermanentSyncError
 from contractsync.model import Contract
 from contractsync.sandbox import SandboxOrg
-from contractsync.settings import OrgSettings, load_settings
+from contractsync.settings import load_settings
 from contractsync.sync import (
     org_registry,
     quarantine_message,
@@ -31,16 +31,7 @@ FIELD = "CS_Contract_Type__c"
 
 @pytest.fixture
 def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterator[App]:
-    info = packaged_org.info
-    org = OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
-    )
+    org = password_org(packaged_org)
     app = App.open(
         load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
+from sync_support import password_org
 from typer import Typer
 from typer.testing import CliRunner
 
@@ -19,7 +19,7 @@ from contractsync.mapping import default_mapping_path, load_mapping
 from contractsync.model import Contract, Duration
 from contractsync.salesforce import OrgClient
 from contractsync.sandbox import SandboxOrg
-from contractsync.settings import OrgSettings, Settings, load_settings
+from contractsync.settings import Settings, load_settings
 from contractsync.store import InboundRepository
 from contractsync.sync import (
     DELETED,
@@ -92,16 +92,7 @@ def test_fields_map_back_only_through_plain_paths_and_reversible_transforms() ->
 
 @pytest.fixture
 def sync_app(packaged_org: SandboxOrg, store_url: str, tmp_path: Path) -> Iterator[App]:
-    info = packaged_org.info
-    org = OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
-    )
+    org = password_org(packaged_org)
     settings = load_settings(data_dir=tmp_path / "data", database_url=store_url, orgs={"test": org})
     app = App.open(settings)
     yield app

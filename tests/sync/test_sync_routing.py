@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from sync_support import password_org
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
@@ -22,15 +22,8 @@ TODAY = date(2026, 11, 28)
 
 
 def _org_settings(org: SandboxOrg, route: dict[str, list[str]]) -> OrgSettings:
-    info = org.info
-    return OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
+    return password_org(
+        org,
         route=route,
     )
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from dbos import DBOS, SetEnqueueOptions
-from pydantic import SecretStr
+from sync_support import password_org
 
 from contractsync.context import App
 from contractsync.durable import durable_engine
@@ -87,17 +87,10 @@ def test_a_bad_schedule_is_refused_naming_the_setting(
 
 
 def _org(packaged_org: SandboxOrg, mapping: Path, **schedule: str) -> OrgSettings:
-    info = packaged_org.info
-    return OrgSettings(
-        flow="password",
-        login_url=info.login_url,
-        client_id=info.client_id,
-        client_secret=SecretStr(info.client_secret),
-        username=info.username,
-        password=SecretStr(info.password),
-        ca_bundle=Path(info.ca_bundle),
+    return password_org(
+        packaged_org,
         mapping=mapping,
-        schedule=schedule,  # type: ignore[arg-type]
+        schedule=schedule,
     )
 
 
