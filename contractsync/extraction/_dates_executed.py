@@ -47,7 +47,14 @@ QUALIFIED_LABEL = re.compile(
     r"\s+dated?\s*:?\s*$",
     re.IGNORECASE,
 )
-_LABEL_AFTER = re.compile(rf"(?:\s*{DATE})*\s+(?:[A-Z]\w{{0,15}}\s+)?Date\b")
+# The label may sit a row below in a tabular block, under a rule and beside another
+# column's label: "1/14/02 ----------- Name (type or print)   Date".
+_LABEL_AFTER = re.compile(
+    rf"(?:\s*{DATE})*(?:\s+[-_=]{{3,}})*\s+(?:[A-Z]\w{{0,15}}(?:\s+\([a-z ]{{1,20}}\))?\s+)?Date\b"
+)
+# "[signature authenticated by the document depository on December 17, 2018]", "Signed on
+# 5 May 2019": a signature dated in words rather than by a label.
+_SIGNED_ON = re.compile(r"\bsign(?:ed|ature)\b[^.\n\[\]]{0,80}?\bon\s*$", re.IGNORECASE)
 _MARK = re.compile(r"/s/|\bBy\s*:|\bTitle\s*:")
 _SIGNATURE_REACH = 4000
 _BLOCK_BEFORE = 300
@@ -92,8 +99,8 @@ def signed_dates(text: str, low: int, high: int) -> list[tuple[date, int, int]]:
             _LABEL_BEFORE.search(before)
             and not QUALIFIED_LABEL.search(before)
             and not _INSTRUMENT_DATED.search(before)
-        )
-        if not labelled and not _LABEL_AFTER.match(text, end, end + 80):
+        ) or _SIGNED_ON.search(text, max(0, start - 100), start)
+        if not labelled and not _LABEL_AFTER.match(text, end, end + 160):
             continue
         if (value := parse_date(match.group())) is not None:
             found.append((value, start, end))

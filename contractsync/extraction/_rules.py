@@ -14,7 +14,7 @@ from datetime import date
 from contractsync.documents import DocumentText
 
 from ._calibration import Calibration, load_calibration
-from ._candidate import Candidate, value_key
+from ._candidate import Candidate
 from ._rules_commercial import commercial_terms
 from ._rules_dates import dates
 from ._rules_expiration import term
@@ -53,23 +53,12 @@ class RulesExtractor:
         }
         found.extend(term(text, starts))
         found.extend(renewal(text))
-        found.extend(_one_law(governing_law(text)))
+        found.extend(governing_law(text))
         found.extend(termination_for_convenience(text))
         found.extend(commercial_terms(text))
         found.extend(obligations(text))
         stamped = [replace(c, extractor=self.name, version=self.version) for c in found]
         return self.calibration.apply(_first_per_field(stamped))
-
-
-def _one_law(candidates: list[Candidate]) -> list[Candidate]:
-    """The first law chosen with ``governed``; flagged when the contract names several."""
-    if not candidates:
-        return []
-    governed = [c for c in candidates if c.rule != "laws_of.construed"] or candidates
-    best = governed[0]
-    if len({value_key(c.value) for c in governed}) > 1:
-        best = replace(best, rule=best.rule + ".conflict")
-    return [best]
 
 
 def _first_per_field(candidates: list[Candidate]) -> list[Candidate]:

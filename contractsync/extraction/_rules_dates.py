@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from ._candidate import Candidate, make_snippet
 from ._dates import DATE, parse_date
@@ -68,7 +68,9 @@ _TERM_BEGINS = re.compile(
 _EFFECTIVE_AS_AGREEMENT = re.compile(
     r"(?:\beffective|\bcommenc|\bbegin|come\s+into\s+(?:force|effect)|take\s+effect"
     r"|\benters?\s+into\s+(?:force|effect))\w*\s+"
-    r"(?:as\s+of|on|from|upon|at)\s+(?:and\s+after\s+)?(?:the\s+)?(?:"
+    r"(?:(?:immediately|only|automatically|simultaneously)\s+)?"
+    r"(?:as\s+of|on|from|upon|at)\s+(?:and\s+after\s+)?(?:the\s+)?"
+    r"(?:completion\s+of\s+(?:the\s+)?)?(?:"
     r"(?:date|day\s+and\s+year)\s+(?:first\s+)?(?:written|set\s+forth|stated|shown|appearing)"
     r"\s+above|(?:date|day\s+and\s+year)\s+(?:first\s+)?above\s+written|date\s+hereof"
     r"|date\s+of\s+(?:this\s+agreement|(?:its\s+)?(?:execution|signing|signature))"
@@ -77,6 +79,21 @@ _EFFECTIVE_AS_AGREEMENT = re.compile(
     # of some later instrument ("upon execution of a Statement of Work").
     r"|(?:its\s+)?(?:execution|signing|signature)(?:\s+(?:of|by)\s+(?:this|both|all|each|the\s+"
     r"parties)\b|(?!\s+(?:of|date)\b)))",
+    re.IGNORECASE,
+)
+# "shall not be … effective until signed by the parties"; "has been executed as of the
+# date first set forth above and shall be effective simultaneously".
+_EFFECTIVE_WHEN_SIGNED = re.compile(
+    r"\beffective\s+until\s+(?:it\s+is\s+|this\s+agreement\s+is\s+)?(?:signed|executed)\b"
+    r"|\bexecuted\s+as\s+of\s+the\s+(?:date|day\s+and\s+year)\s+first\s+(?:written|set\s+forth|"
+    r"stated)\s+above\s+and\s+(?:shall\s+)?(?:be|become)\s+effective\b",
+    re.IGNORECASE,
+)
+# "effective … on the day after the date of last signature": the day after the last
+# party signed.
+_DAY_AFTER_SIGNED = re.compile(
+    r"\beffective\b(?:[^.;]|\b[ap]\.m\.){0,80}?\b(?:the\s+)?day\s+(?:after|following)\s+(?:the\s+)?"
+    r"(?:date\s+of\s+(?:the\s+)?)?(?:last|final|later)\s+(?:signature|execution)",
     re.IGNORECASE,
 )
 _SOME_PERIOD = re.compile(r"\b(?:period|year|quarter|month|phase)\s*$", re.IGNORECASE)
@@ -139,9 +156,15 @@ _DEADLINE = re.compile(r"(?:by|through|until|before|later\s+than|after|as\s+of|o
 def dates(text: ContractText) -> list[Candidate]:
     """Agreement-date and effective-date candidates."""
     found: list[Candidate] = []
-    agreement = _agreement_date(text)
+    signatures = executed(text)
+    agreement = _agreement_date(text, signatures)
     found.extend(agreement)
-    effective = _effective_date(text, agreement[0] if agreement else None)
+    last_signed = next(
+        (_candidate(text, "effective_date", value, start, end, rule)
+         for rule, value, start, end in signatures if rule in _SIGNED_RULES),
+        None,
+    )  # fmt: skip
+    effective = _effective_date(text, agreement[0] if agreement else None, last_signed)
     found.extend(effective)
     if not agreement and effective and effective[0].rule in {"defined_term", "defined_means"}:
         # "… is entered into as of the Effective Date (as defined below)": the contract is
@@ -155,7 +178,9 @@ def dates(text: ContractText) -> list[Candidate]:
     return found
 
 
-def _agreement_date(text: ContractText) -> list[Candidate]:
+def _agreement_date(
+    text: ContractText, signatures: list[tuple[str, date, int, int]]
+) -> list[Candidate]:
     head = text.text[:_HEAD]
     found: list[Candidate] = []
     for match in _DATE.finditer(head):
@@ -197,7 +222,7 @@ def _agreement_date(text: ContractText) -> list[Candidate]:
         found.append(_candidate(text, "agreement_date", value, match.start(), match.end(), rule))
     found.extend(
         _candidate(text, "agreement_date", value, start, end, rule)
-        for rule, value, start, end in executed(text)
+        for rule, value, start, end in signatures
     )
     ranked = sorted(found, key=lambda c: (_AGREEMENT_RANK[c.rule], c.start))
     if not ranked:
@@ -222,7 +247,9 @@ def _defines_effective(text: str, end: int) -> bool:
     return bool(_BEFORE_EFFECTIVE.match(after.lstrip(" ,")) or _BEFORE_EFFECTIVE.match(after))
 
 
-def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Candidate]:
+def _effective_date(
+    text: ContractText, agreement: Candidate | None, last_signed: Candidate | None
+) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _DATE.finditer(text.text):
         after = text.text[match.end() : match.end() + 60]
@@ -279,6 +306,11 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
             )  # fmt: skip
     if agreement is not None:
         found.extend(_effective_as_agreement(text, agreement))
+    if last_signed is not None and (after := _DAY_AFTER_SIGNED.search(text.text)):
+        found.append(
+            _candidate(text, "effective_date", last_signed.value + timedelta(days=1),
+                       after.start(), after.end(), "day_after_signature")
+        )  # fmt: skip
     ranked = sorted(found, key=lambda c: (_EFFECTIVE_RANK[c.rule], c.start))
     if not ranked:
         return []
@@ -291,7 +323,15 @@ def _effective_date(text: ContractText, agreement: Candidate | None) -> list[Can
 
 def _effective_as_agreement(text: ContractText, agreement: Candidate) -> list[Candidate]:
     """The agreement date, where the contract says it takes effect on it."""
-    for match in _EFFECTIVE_AS_AGREEMENT.finditer(text.text):
+    when_signed = [
+        match
+        for match in _EFFECTIVE_WHEN_SIGNED.finditer(text.text)
+        # Signing is named without its instrument, so the sentence must be about this one.
+        if _THIS_AGREEMENT.search(text.text, text.sentence_at(match.start()).start, match.start())
+    ]
+    phrases = sorted([*_EFFECTIVE_AS_AGREEMENT.finditer(text.text), *when_signed],
+                     key=lambda match: match.start())  # fmt: skip
+    for match in phrases:
         # Only the sentence itself can say the phrase is about another instrument.
         sentence = text.sentence_at(match.start())
         if _ELSEWHERE.search(text.text[sentence.start : match.start()]):
@@ -314,6 +354,7 @@ _EFFECTIVE_RANK = {
     "effective_as_agreement_date": 2,
     "effective_on": 2,
     "effective_on_head": 2,
+    "day_after_signature": 1,
     "term_commences": 3,
 }
 

@@ -3,13 +3,20 @@
 The rule looks for a law-choice verb (governed, construed, interpreted, enforced) and the
 jurisdiction after ``laws of``/``law of``, or the ``Nevada law`` form. Choice-of-forum
 clauses ("courts of …") are not read: where disputes are heard is not which law applies.
+
+A contract names laws for many things (where a party is incorporated, what an opinion
+covers, which franchisees a state's law protects); its own choice is the one whose
+sentence speaks of the contract (``This Agreement … construed under the laws of Texas``).
+Those come first, then a ``governed`` wording before a ``construed`` one, then text order;
+a contract whose leading choices name different laws is flagged ``.conflict``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ._candidate import Candidate, make_snippet
+from ._candidate import Candidate, make_snippet, value_key
 from ._jurisdiction import resolve_jurisdiction
 from ._text import ContractText
 
@@ -38,16 +45,43 @@ _STOP = re.compile(
     re.IGNORECASE,
 )
 _FORUM_ONLY = re.compile(r"\bcourts?\b", re.IGNORECASE)
+_THIS_CONTRACT = re.compile(
+    r"\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment|guarantee|guaranty|"
+    r"license|licence|lease|terms|deed)\b|\bhere(?:of|under|to|in)\b",
+    re.IGNORECASE,
+)
 
 
 def governing_law(text: ContractText) -> list[Candidate]:
+    """The contract's governing law, as one candidate (none when no law is named)."""
+    found = _candidates(text)
+    if not found:
+        return []
+    about = [c for c in found if _about_contract(text, c.start)] or found
+    leading = [c for c in about if c.rule != "laws_of.construed"] or about
+    best = leading[0]
+    if len({value_key(c.value) for c in leading}) > 1:
+        best = replace(best, rule=best.rule + ".conflict")
+    return [best]
+
+
+def _about_contract(text: ContractText, start: int) -> bool:
+    sentence = text.sentence_at(start)
+    return _THIS_CONTRACT.search(text.text, sentence.start, start + 20) is not None
+
+
+def _candidates(text: ContractText) -> list[Candidate]:
     """Governing-law candidates, in text order; the rule id says how the law was named."""
     found: list[Candidate] = []
-    for match in _LAWS_OF.finditer(text.text):
+    position = 0
+    while (match := _LAWS_OF.search(text.text, position)) is not None:
         place = match["place"]
         stop = _STOP.search(place)
         if stop is not None:
             place = place[: stop.start()]
+        # The next choice may start inside this match's overlong place (". This Agreement
+        # shall be construed …"), so scanning resumes where the place was cut.
+        position = max(match.start("place") + len(place), match.start() + 1)
         law = resolve_jurisdiction(place[:120])
         if law is None:
             continue

@@ -337,6 +337,21 @@ def test_commencing_on_execution_is_the_agreement_date(
             date(2001, 3, 31),
             id="done-and-signed-at",
         ),
+        pytest.param(
+            "Oak Ltd. /s/ Oak Ltd. [signature authenticated by third party document depository "
+            "on December 17, 2018]",
+            date(2018, 12, 17),
+            id="signature-authenticated-on",
+        ),
+        pytest.param(
+            "Pine pays monthly. "
+            * 100
+            + "\n\nOak Ltd.                Pine LLC\n\nBy: /s/ A. Ash        By: /s/ B. Beech\n\n"
+            "A. Ash    1/9/02        B. Beech     1/14/02 ----------------   ----------------- "
+            "Name (type or print)   Date    Name (type or print)   Date",
+            date(2002, 1, 14),
+            id="tabular-block-labels-under-a-rule",
+        ),
     ],
 )
 def test_dates_in_a_short_contract_without_a_dated_preamble(
@@ -364,6 +379,29 @@ def test_dates_in_a_short_contract_without_a_dated_preamble(
             "The Agreement enters into force on the Signing Date.",
             None,
             id="a-defined-signing-date",
+        ),
+        pytest.param(
+            "This Agreement shall not be considered accepted, approved or otherwise effective "
+            "until signed by the appropriate parties.",
+            date(2020, 3, 1),
+            id="not-effective-until-signed",
+        ),
+        pytest.param(
+            "This Agreement has been duly executed as of the date first set forth above and "
+            "shall be effective simultaneously.",
+            date(2020, 3, 1),
+            id="executed-and-effective-simultaneously",
+        ),
+        pytest.param(
+            "The Agreement shall become effective upon the completion of the execution by both "
+            "Parties.",
+            date(2020, 3, 1),
+            id="effective-on-completing-execution",
+        ),
+        pytest.param(
+            "Each Statement of Work shall not be effective until signed by both parties.",
+            None,
+            id="another-instrument-effective-when-signed",
         ),
         pytest.param(
             "This Agreement takes effect upon acceptance by the FDA no later than June 2, 2020 "
@@ -422,3 +460,16 @@ def test_a_party_answered_once_per_spelling_is_one_party() -> None:
     assert match_parties([Party(name="Acme Corp"), Party(name="Beta LLC")], gold) == (2, 2, 2)
     similar = GoldAnswer("value", ("Beta Holdings LLC", "Beta LLC"), "…")
     assert match_parties([Party(name="Beta Holdings LLC")], similar) == (1, 1, 2)
+
+
+def test_effective_the_day_after_the_last_signature(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "HOSTING AGREEMENT\n\n3.1 Term. This Agreement will be effective beginning on 12:01 "
+        "a.m., Eastern Time, on the day after the date of last signature to these Base Terms "
+        '("Effective Date").\n\n' + "Pine pays monthly. " * 300 + "\n\nOak Ltd. By: /s/ A. Ash "
+        "Date: January 9, 2002\n"
+        "Pine LLC By: /s/ B. Beech Date: January 14, 2002\n",
+    )
+    assert values["agreement_date"] == date(2002, 1, 14)
+    assert values["effective_date"] == date(2002, 1, 15)

@@ -102,6 +102,15 @@ def test_real_pdfs_extract_and_match_cuad(cuad: Path) -> None:
                      "of Colombian private law.", "CO", id="adjective-private-law"),
         pytest.param("This Agreement shall be  governed  by and  construed  in accordance  with "
                      "the laws of the  Province  of  British  Columbia.", "CA-BC", id="padded"),
+        # Laws named for other things come first in these texts; the contract's own choice
+        # is the one whose sentence speaks of the contract.
+        pytest.param("Counsel's opinion shall be limited to matters governed by federal laws and "
+                     "by the laws of Tennessee. This Agreement shall be construed in accordance "
+                     "with the laws of the State of New York.", "US-NY", id="opinion-scope"),
+        pytest.param("With respect to franchisees governed by Minnesota law, we will comply with "
+                     "Minn. Stat. 80C.14. This Agreement will be interpreted and construed "
+                     "exclusively under the laws of the State of Texas.", "US-TX",
+                     id="franchisees-protected-by-a-state-law"),
     ],
 )  # fmt: skip
 def test_law_clauses_as_drafted(tmp_path: Path, clause: str, code: str) -> None:
