@@ -306,10 +306,10 @@ def _effective_date(
             )  # fmt: skip
     if agreement is not None:
         found.extend(_effective_as_agreement(text, agreement))
-    if last_signed is not None and (after := _DAY_AFTER_SIGNED.search(text.text)):
+    if last_signed is not None and (day_after := _DAY_AFTER_SIGNED.search(text.text)):
         found.append(
             _candidate(text, "effective_date", last_signed.value + timedelta(days=1),
-                       after.start(), after.end(), "day_after_signature")
+                       day_after.start(), day_after.end(), "day_after_signature")
         )  # fmt: skip
     ranked = sorted(found, key=lambda c: (_EFFECTIVE_RANK[c.rule], c.start))
     if not ranked:
