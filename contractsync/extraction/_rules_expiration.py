@@ -36,7 +36,8 @@ _DATE = re.compile(DATE, re.IGNORECASE)
 _TERM_ANCHOR = re.compile(
     r"(?:initial\s+|effective\s+)?term\s+of\s+(?:this|the)\s+[^.;]{0,60}?"
     r"\b(?:shall|will|is|commences|begins|means)\b"
-    r"|(?:agreement|contract)\s+(?:shall|will|is\s+to)\s+(?:commence|continue|remain|be\s+"
+    r"|(?:agreement|contract|employment|engagement|appointment)\s+(?:shall|will|is\s+to)\s+"
+    r"(?:commence|continue|remain|be\s+"
     r"(?:in\s+(?:full\s+)?force|effective|valid|for)|expire|have\s+a\s+term|run|begin|"
     r"become\s+effective|come\s+into\s+(?:force|effect)|apply|end|automatically\s+terminate)"
     r"|(?:agreement|contract)\s+is\s+(?:for\s+a\s+(?:term|period)|effective\s+(?:as\s+of|from|on))"
@@ -54,9 +55,22 @@ _MAX_SENTENCES = 12
 # Survival and post-term covenants ("during the term and for two years thereafter") speak
 # of time around the term, not of the term itself.
 _AROUND_TERM = re.compile(
-    r"(?:years?|months?|days?)\)?\s+(?:thereafter|after\s+(?:the\s+|its\s+|such\s+)?"
+    r"(?:years?|months?|days?)\)?\s+(?:after\s+(?:the\s+|its\s+|such\s+)?"
     r"(?:termination|expiration|expiry)|following\s+(?:the\s+|its\s+)?(?:termination|expiration"
     r"|expiry))|surviv|during\s+the\s+(?:initial\s+)?term",
+    re.IGNORECASE,
+)
+# "… for two years thereafter" runs past the term when the term or its end came first
+# ("upon termination and for two years thereafter"), but is the term itself after a start
+# ("shall commence on the Effective Date and extend for five (5) years thereafter").
+_THEREAFTER = re.compile(r"(?:years?|months?|days?)\)?\s+thereafter", re.IGNORECASE)
+_TERM_WORD = re.compile(r"\bterm\b|terminat|expir", re.IGNORECASE)
+# "shall end on the 60th day following a written notice from one party": no fixed end,
+# the term runs until a party gives notice.
+_UNTIL_NOTICE = re.compile(
+    r"\b(?:end|expire|terminate)s?\s+(?:on\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:days?|months?)\s+"
+    r"(?:following|after)\s+(?:the\s+)?(?:receipt\s+of\s+)?(?:a\s+|such\s+|any\s+)?"
+    r"(?:prior\s+)?(?:written\s+)?notice",
     re.IGNORECASE,
 )
 _NOT_THE_TERM = re.compile(r"calendar\s+quarter|contract\s+year|as\s+such\s+term", re.IGNORECASE)
@@ -72,7 +86,7 @@ _EVENT_START = re.compile(
     r"\s*\W{0,3}\s*(?:\([^)]*\)\s*)?(?:from|after|following|subsequent\s+to)\s+"
     r"(?!(?:and\s+including\s+)?(?:"
     r"(?:the\s+)?(?:effective|commencement|start|execution)\s+date|(?:the\s+)?date\s+(?:hereof|of\s+"
-    r"(?:this|execution|signature|signing|(?:the\s+)?effective))|(?:the\s+)?date\s+first"
+    r"(?:this|(?:its\s+)?execution|signature|signing|(?:the\s+)?effective))|(?:the\s+)?date\s+first"
     r"|(?:the\s+)?execution|the\s+date\s+"
     rf"(?:on\s+which\s+)?this|signing|{DATE}))",
     re.IGNORECASE,
@@ -132,7 +146,7 @@ _START_REF = re.compile(
     r"(?:from|after|following|of|commencing\s+(?:on|with)|beginning\s+(?:on|with)|starting)\s+"
     r"(?:and\s+including\s+)?(?:the\s+)?(?P<ref>(?:effective|commencement|start)\s+date|"
     r"date\s+(?:hereof|of\s+this\s+agreement|first\s+(?:written|set\s+forth)\s+above|of\s+"
-    r"(?:execution|signature|signing))|execution\s+date)",
+    r"(?:its\s+)?(?:execution|signature|signing))|execution\s+date)",
     re.IGNORECASE,
 )
 _START_DATE = re.compile(
@@ -152,6 +166,7 @@ _RANK = {
     "term.alternative_length": 2,
     "term.perpetual": 3,
     "term.until_event": 3,
+    "term.until_notice": 3,
 }
 
 
@@ -183,8 +198,10 @@ def _term_sentence(
     renewal = RENEW.search(body)
     # Only what comes before any renewal language describes the initial term.
     initial = body[: renewal.start()] if renewal else body
+    thereafter = _THEREAFTER.search(initial)
     if (
         _AROUND_TERM.search(initial)
+        or (thereafter is not None and _TERM_WORD.search(initial, 0, thereafter.start()))
         or _NOT_THE_TERM.search(initial)
         or _OTHER_DEFINITION.search(initial)
     ):
@@ -210,6 +227,9 @@ def _term_sentence(
         if stated is not None and (value := parse_date(stated.group())) is not None:
             add("expiration_date", value, "term.alternative_end_date")
             return found
+    if _UNTIL_NOTICE.search(initial):
+        add("expiration_date", "perpetual", "term.until_notice")
+        return found
     length_match = _LENGTH.search(initial)
     anniversary = _ANNIVERSARY.search(initial)
     length: Duration | None = None

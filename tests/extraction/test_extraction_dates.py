@@ -147,6 +147,37 @@ def test_last_day_is_the_day_before_the_anniversary(start: date, months: int) ->
             date(2022, 2, 28),
             id="definition-of-the-term-end",
         ),
+        pytest.param(
+            "This Agreement shall commence on the Effective Date and shall extend for a period "
+            'of five (5) years thereafter ("Initial Term").',
+            date(2025, 2, 28),
+            id="years-thereafter-after-a-start",
+        ),
+        pytest.param(
+            "The term of this Agreement shall end upon termination by either party, and the "
+            "Distributor may sell its stock for six (6) months thereafter.",
+            None,
+            id="years-thereafter-after-the-term",
+        ),
+        pytest.param(
+            "This Agreement shall continue in effect for a period of one year from the date of "
+            "its execution and from year to year thereafter if approved by the Board.",
+            date(2021, 2, 28),
+            id="from-the-date-of-its-execution",
+        ),
+        pytest.param(
+            "The term of this Agreement shall commence on the Effective Date and shall end on "
+            "the 60th day following a written notice from one party to the other of its "
+            "decision to terminate this Agreement at the end of such 60-day period.",
+            "perpetual",
+            id="ends-only-after-notice",
+        ),
+        pytest.param(
+            "Your employment shall commence on 1 March 2020 and shall continue unless and until "
+            "either party gives notice to the other.",
+            "perpetual",
+            id="employment-until-notice",
+        ),
     ],
 )
 def test_expiration(tmp_path: Path, term: str, expected: object) -> None:
