@@ -104,7 +104,10 @@ def import_documents(
     app = engine_app()
     app.services[_SESSION] = _ImportSession(password=password, on_document=on_document)
     try:
-        return import_documents_workflow(paths, actor, key_prefix)
+        # Absolute, because any worker may resume the workflow, from its own folder (the
+        # password stays here: a resumed import reports an encrypted PDF as needing it).
+        absolute = [str(Path(path).absolute()) for path in paths]
+        return import_documents_workflow(absolute, actor, key_prefix)
     finally:
         app.services.pop(_SESSION, None)
 

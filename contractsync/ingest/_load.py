@@ -31,7 +31,8 @@ class LoadOutcome(TypedDict):
 
 def load_record_files(paths: list[str], actor: str) -> list[LoadOutcome]:
     """Load record files durably (the engine must be running); returns one outcome each."""
-    return load_records_workflow(paths, actor)
+    # Absolute, because any worker may resume the workflow, from its own folder.
+    return load_records_workflow([str(Path(path).absolute()) for path in paths], actor)
 
 
 @DBOS.workflow(name="contractsync.load_records")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from dbos import DBOS
 
 from contractsync.context import App
 from contractsync.documents import read_document
@@ -239,3 +240,20 @@ def test_an_amendment_needs_two_kinds_of_evidence_to_match() -> None:
     assert find_amended(amendment, [title_only, right]) is right
     twin = right.model_copy(update={"contract_key": "S-3"})
     assert find_amended(amendment, [right, twin]) is None  # ambiguous
+
+
+def test_a_relative_path_is_kept_absolute_for_whichever_worker_resumes(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "supply.txt").write_text(ORIGINAL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with durable_engine(app):
+        outcomes = import_documents(["supply.txt"], "tester")
+        [status] = [
+            s for s in DBOS.list_workflows(load_input=True)
+            if s.name == "contractsync.import_documents"
+        ]  # fmt: skip
+    assert outcomes[0]["action"] == "created"
+    assert outcomes[0]["path"] == str(tmp_path / "supply.txt")
+    assert status.input is not None
+    assert status.input["args"][0] == [str(tmp_path / "supply.txt")]
