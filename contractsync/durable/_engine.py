@@ -129,8 +129,11 @@ def _resume_abandoned_workflows(url: str, executor: str) -> None:
             continue  # alive: its workflows are running
         try:
             log.info("resuming the workflows of a stopped executor executor=%s", other)
-            # DBOS's own launch-time recovery, for another executor's id (no public name).
-            DBOS._recover_pending_workflows([other])
+            for status in pending:
+                if status.executor_id == other:
+                    # Back on its own queue (a direct call goes on DBOS's internal one), from
+                    # its last completed step, by whichever worker dequeues it.
+                    DBOS.resume_workflow(status.workflow_id, queue_name=status.queue_name)
         finally:
             probe.release()
 

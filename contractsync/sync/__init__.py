@@ -22,11 +22,12 @@ from ._plan import (
     plan_sync,
 )
 from ._quarantine import quarantine_message
+from ._queues import org_queue, queued_runs
 from ._reconcile import DELETED, DriftFinding, ReconcileReport, RecordDrift, detect_drift, reconcile
 from ._replay import replay_dead_letters
 from ._run import contracts_for, org_registry, plan_org, routed, run_key
 from ._schedule import JOBS, ScheduledJob, apply_schedules, configured_jobs
-from ._workflow import org_queue, queued_runs, start_sync
+from ._workflow import start_sync
 
 __all__ = [
     "BULK_THRESHOLD",

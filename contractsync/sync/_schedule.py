@@ -27,9 +27,10 @@ from contractsync.settings import Settings
 from ._conflict import ReconcilePolicy
 from ._fit import require_fitting_mapping
 from ._inbound import poll_inbound
+from ._queues import org_queue, sync_queue
 from ._reconcile import reconcile
 from ._run import contracts_for, due_run, org_registry
-from ._workflow import org_queue, sync_org_workflow, sync_queue
+from ._workflow import sync_org_workflow
 
 log = logging.getLogger(__name__)
 

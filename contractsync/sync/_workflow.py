@@ -13,10 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from dbos import DBOS, Queue, SetWorkflowID
-from dbos._queue import QueueRateLimit
+from dbos import DBOS, SetWorkflowID
 
-from contractsync.durable import ProcessLock, engine_app, queue_depths
+from contractsync.durable import ProcessLock, engine_app
 from contractsync.errors import ApiAllowanceExhausted
 from contractsync.logs import redact
 from contractsync.salesforce import JOB_RECORDS
@@ -28,6 +27,7 @@ from ._items import RemovalItem, WriteItem, plan_items
 from ._owners import owner_ids
 from ._parked import set_aside_parked
 from ._plan import Channel, choose_channel
+from ._queues import org_queue
 from ._run import contracts_for, due_run, org_registry, plan_org, selections, summary_of
 
 log = logging.getLogger(__name__)
@@ -35,37 +35,6 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 PROGRESS_EVENT = "progress"
 RESULT_POLL_S = 0.05
-
-
-def sync_queue(org: str) -> str:
-    """The name of the queue ``org``'s syncs run on."""
-    return f"sync-{org}"
-
-
-def queued_runs(app: Any, orgs: Sequence[str]) -> dict[str, int]:
-    """Syncs waiting on or running from each org's queue (any process's)."""
-    depths = queue_depths(app.settings, [sync_queue(org) for org in orgs])
-    return {org: depths[sync_queue(org)] for org in orgs}
-
-
-def org_queue(org: str, *, concurrency: int, calls_per_second: float | None) -> Queue:
-    """The DBOS queue of one org, carrying its concurrency and rate limits.
-
-    Registered in the system database (so every worker process shares its settings) once
-    the engine has launched; registering again updates the limits.
-    """
-    limiter: QueueRateLimit | None = None
-    if calls_per_second:
-        # DBOS limits workflows started per period; one workflow makes many calls, so this
-        # caps the start rate, and the org client's allowance tracking does the rest.
-        limiter = {"limit": max(int(calls_per_second), 1), "period": 1.0}
-    # Global, not per worker: the setting is what the org allows, however many processes run.
-    return DBOS.register_queue(
-        sync_queue(org),
-        global_concurrency=concurrency,
-        limiter=limiter,
-        polling_interval_sec=0.05,
-    )
 
 
 @DBOS.workflow(name="contractsync.sync_org")
