@@ -29,24 +29,30 @@ from ._durations import DURATION, parse_duration
 from ._text import ContractText, Sentence
 
 _DURATION = re.compile(DURATION, re.IGNORECASE)
-RENEW = re.compile(r"\brenew|\bextended\s+(?:automatically|for)|automatic(?:ally)?\s+extend"
-                    r"|\bextension\s+(?:term|period)", re.IGNORECASE)  # fmt: skip
+RENEW = re.compile(
+    r"\brenew|\bextended\s+(?:automatically|for)|automatic(?:ally)?\s+extend"
+    r"|\bextension\s+(?:term|period)|\bextend\s+(?:the\s+|this\s+)?(?:initial\s+)?(?:term|agreement)\b"
+    # "shall continue automatically for successive annual periods": a renewal in all but name.
+    r"|\bcontinue\s+(?:automatically\s+)?(?:thereafter\s+)?for\s+(?:successive|consecutive)\b",
+    re.IGNORECASE,
+)
 _AUTO = re.compile(
     r"automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend)|auto-?renew|(?:renew|extend)\w*\s+automatically"
     r"|(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extended)\w*\s+(?:for|on|from)"
     r"|(?:renew|extend)\w*[^.]{0,120}unless|thereafter\s+(?:from\s+)?year\s+to\s+year"
-    r"|evergreen",
+    r"|evergreen|renew\w*\s+tacitly|tacit(?:ly)?\s+renew|continue\s+automatically",
     re.IGNORECASE,
 )
 _OPTIONAL = re.compile(
-    r"may\s+(?:be\s+)?(?:renew|extend)|option\s+to\s+(?:renew|extend)|right\s+to\s+(?:renew|extend)"
+    r"may\s+(?:be\s+)?(?:renew|extend)|option\b[^.;]{0,80}?\bto\s+(?:renew|extend)"
+    r"|right\s+to\s+(?:renew|extend)"
     r"|(?:by|upon|with)\s+(?:the\s+)?mutual\s+(?:written\s+)?(?:agreement|consent)"
     r"|mutually\s+agree|if\s+(?:the\s+parties|both\s+parties)\s+agree|at\s+the\s+option\s+of",
     re.IGNORECASE,
 )
 _PERIODIC_RENEWAL = re.compile(
     r"(?P<kind>year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|annual(?:ly)?|yearly|"
-    r"one\s+or\s+more\s+annual)\b",
+    r"one\s+or\s+more\s+annual|every\s+(?:calendar\s+)?(?:year|month))\b",
     re.IGNORECASE,
 )
 # A duration followed by these words is a notice period, not a length of time the contract runs.
@@ -155,7 +161,7 @@ def _renewal_sentence(text: ContractText, sentence: Sentence, at: int) -> list[C
     periodic = _PERIODIC_RENEWAL.search(body, max(0, at - 40), at + _LENGTH_REACH)
     if length is None and periodic:
         kind = periodic["kind"].casefold()
-        value = Duration(months=1) if kind.startswith("month") else Duration(months=12)
+        value = Duration(months=1) if "month" in kind else Duration(months=12)
         length = sentence_candidate(
             text, sentence, "renewal_term", value, "renewal.length.inferred"
         )

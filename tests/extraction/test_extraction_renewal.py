@@ -119,3 +119,38 @@ def test_convenience_notice_goes_to_termination_for_convenience(tmp_path: Path) 
     value, rule = found["termination_for_convenience"]
     assert rule == "convenience"
     assert getattr(value, "notice", None) == Duration(days=30)
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        pytest.param(
+            "The present Agreement is effective as from 1 January 2009. It is established by "
+            "calendar year and renewed tacitly every year.",
+            (True, Duration(months=12)),
+            id="renewed-tacitly-every-year",
+        ),
+        pytest.param(
+            "This Agreement shall continue until January 18, 2022, and thereafter shall "
+            "continue automatically for successive annual periods.",
+            (True, Duration(months=12)),
+            id="continues-for-successive-annual-periods",
+        ),
+        pytest.param(
+            "The Agreement is renewed tacitly every month.",
+            (True, Duration(months=1)),
+            id="renewed-every-month",
+        ),
+        pytest.param(
+            "Reseller shall have the option, subject to Vendor's approval, to extend the Term "
+            'of this Agreement for an additional 12 months (a "Renewal Term").',
+            (False, Duration(months=12)),
+            id="an-option-to-extend-the-term",
+        ),
+    ],
+)
+def test_renewals_drafted_without_the_word_renew_nearby(
+    tmp_path: Path, clause: str, expected: tuple[bool, Duration]
+) -> None:
+    found = _found(tmp_path, clause)
+    assert (found["auto_renew"][0], found["renewal_term"][0]) == expected
