@@ -2,8 +2,10 @@
 
 Rules match on ``DocumentText.clean_text()`` (boilerplate blanked, offsets unchanged), so
 every span is a span of the full text the user sees. Sentences are found by looking for
-a full stop followed by space and a capital, or a blank line; a sentence is bounded to a
-few hundred characters each way, because text converted from PDFs sometimes has none.
+a full stop followed by space and a capital, or a blank line, unless the text after it
+goes on in lower case (a page break inside a sentence, in text converted from PDFs); a
+sentence is bounded to a few hundred characters each way, because such text sometimes
+has no boundary at all.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from contractsync.documents import DocumentText
 
 _MAX_REACH = 700
 _BOUNDARY = re.compile(
-    r"(?<![A-Z][a-z])(?<!\b[A-Za-z])(?<!\bNo)(?<!\bSec)[.;]\s+(?=[A-Z(\"“])|\n\s*\n|\f"
+    r"(?<![A-Z][a-z])(?<!\b[A-Za-z])(?<!\bNo)(?<!\bSec)[.;]\s+(?=[A-Z(\"“])|\n\s*\n(?!\s*[a-z])|\f(?!\s*[a-z])"
 )
 _SPACES = re.compile(r"\s+")
 

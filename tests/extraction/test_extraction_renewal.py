@@ -154,3 +154,16 @@ def test_renewals_drafted_without_the_word_renew_nearby(
 ) -> None:
     found = _found(tmp_path, clause)
     assert (found["auto_renew"][0], found["renewal_term"][0]) == expected
+
+
+def test_a_page_break_inside_a_sentence_does_not_end_it(tmp_path: Path) -> None:
+    # Text converted from PDFs breaks pages mid-sentence; the next page goes on in lower case.
+    found = _found(
+        tmp_path,
+        "9.1 This Contract shall be further extended automatically for a period of 12\n\n\n\n"
+        "     months, unless either Party serves written notice of termination on the other "
+        "Party at least 65 days prior to the end of the Initial Term.\n\n9.2 Notices are "
+        "given in writing.",
+    )
+    assert found["renewal_term"] == (Duration(months=12), "renewal.length.stated")
+    assert found["renewal_notice_period"] == (Duration(days=65), "renewal.notice.automatic")
