@@ -19,6 +19,9 @@ from contractsync.documents import DocumentText
 _MAX_REACH = 700
 _BOUNDARY = re.compile(
     r"(?<![A-Z][a-z])(?<!\b[A-Za-z])(?<!\bNo)(?<!\bSec)[.;]\s+(?=[A-Z(\"“])|\n\s*\n(?!\s*[a-z])|\f(?!\s*[a-z])"
+    # A numbered clause on a line of its own starts a sentence even without a full stop
+    # before it ("… the Effective Date\n2.2 Upon expiry …").
+    r"|\n[ \t]*(?=\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-Z])"
 )
 _SPACES = re.compile(r"\s+")
 

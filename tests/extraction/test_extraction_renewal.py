@@ -167,3 +167,20 @@ def test_a_page_break_inside_a_sentence_does_not_end_it(tmp_path: Path) -> None:
     )
     assert found["renewal_term"] == (Duration(months=12), "renewal.length.stated")
     assert found["renewal_notice_period"] == (Duration(days=65), "renewal.notice.automatic")
+
+
+def test_numbered_clauses_on_their_own_lines_are_sentences(tmp_path: Path) -> None:
+    # Without full stops, each numbered line must still be read on its own: the renewal
+    # notice and the termination notice are different durations.
+    found = _found(
+        tmp_path,
+        "2.1 This Agreement commences on the Effective Date and continues for three (3) years\n"
+        "2.2 Upon expiry this Agreement renews automatically for successive one (1) year "
+        "periods unless either party gives sixty (60) days' prior notice of non-renewal\n"
+        "3.1 Either party may terminate this Agreement for convenience on thirty (30) days' "
+        "written notice\n",
+    )
+    assert found["renewal_notice_period"][0] == Duration(days=60)
+    assert found["renewal_term"][0] == Duration(months=12)
+    assert found["termination_for_convenience"][0].notice == Duration(days=30)  # type: ignore[attr-defined]
+    assert found["initial_term"][0] == Duration(months=36)
