@@ -20,11 +20,15 @@ _MAX_PARTIES = 16
 
 # Labelled parties, common in contracts translated from Chinese: a "Party A" label (with
 # an optional role in brackets), a colon, the name, then its address; the same for B.
+# A third party, "Party C", often joins an agreement among a group's companies. Set
+# inline, the next label ends the name before it: "Party A: Acme Party B: Beta".
 _PARTY_LABEL = re.compile(
-    r"\bParty\s+(?P<letter>[AB])\s*(?:\([^)]{1,40}\))?\s*[:\uff1a]\s*"
-    r"(?P<name>[^\n:\uff1a]{2,150})"
+    r"\bParty\s+(?P<letter>[ABC])\s*(?:\([^)]{1,40}\))?\s*[:\uff1a]\s*"
+    r"(?P<name>(?:(?!\bParty\s+[ABC]\s*[:\uff1a(])[^\n:\uff1a]){2,150})"
 )
-_LABEL_END = re.compile(r"\s+(?:Address|Add|Legal\s+Representative|Tel|Fax|Registered)\b|\s{3,}")
+_LABEL_END = re.compile(
+    r"\s+(?:Address|Add|(?i:Legal\s+Representative)|Tel|Fax|Registered)\b|\s{3,}"
+)
 
 
 def labelled_parties(text: ContractText) -> list[Candidate]:
@@ -37,11 +41,11 @@ def labelled_parties(text: ContractText) -> list[Candidate]:
         name = party_name(raw[: end.start()] if end else raw)
         if name is not None:
             names[match["letter"]] = (name, match.start(), match.end())
-    if set(names) != {"A", "B"}:
+    if not {"A", "B"} <= set(names):
         return []
     low = min(start for _, start, _ in names.values())
     high = max(end for _, _, end in names.values())
-    found = [Party(name=names[letter][0]) for letter in "AB"]
+    found = [Party(name=names[letter][0]) for letter in "ABC" if letter in names]
     return [party_candidate(text, found, low, high, "party_labels")]
 
 

@@ -36,6 +36,11 @@ _NAME_END = re.compile(
     re.IGNORECASE,
 )
 _LEAD = re.compile(r"^[\s,;:&\-\u2013\u2014●•]*"
+                   # A deed's formula before its grantor: "KNOW ALL MEN BY THESE PRESENTS, that".
+                   r"(?:know\s+all\s+(?:men|persons|people)\s+by\s+these\s+presents\b[\s,:]*"
+                   r"(?:that\b[\s,]*)?)?"
+                   # Letters and forms name their senders after "The undersigned, ".
+                   r"(?:the\s+undersigned\s*,\s*)?"
                    # A list announced with a colon: "between the following two parties …:".
                    r"(?:the\s+following\s+(?:\w+\s+)?parties\b[^:\n]{0,60}:\s*)?"
                    r"(?:and\s*[:,]?\s+|&\s+)?"
@@ -74,7 +79,20 @@ _COMMON_WORDS = {
     "agreement", "agreements", "recitals", "suite", "section", "article", "exhibit", "schedule",
     "termination", "term", "background", "witnesseth", "whereas", "individual", "party",
     "parties", "company", "licensor", "licensee", "distributor", "and", "between",
+    "conditions", "terms", "definitions", "preamble", "purpose", "scope", "general",
 }  # fmt: skip
+# Words of prose that no name holds in lowercase: "Sponsor or establishing a venture".
+_PROSE_WORDS = {
+    "or", "nor", "is", "are", "was", "were", "shall", "will", "may", "must", "which", "who",
+    "whom", "whose", "that", "this", "these", "those", "such", "any", "not", "if",
+}  # fmt: skip
+# Words of legends and clauses, never of a name: "IN ACCORDANCE WITH ITEM 601 …".
+_PROSE_WORD = re.compile(
+    r"\b(?:accordance|pursuant|notwithstanding|hereby|herein|hereof|thereof|hereunder)\b",
+    re.IGNORECASE,
+)
+# A name does not end on a joining word: "… (I) NOT MATERIAL AND (II) …" is prose.
+_OPEN_END = re.compile(r"\s(?:and|or|the|with|to|by|for|nor)$", re.IGNORECASE)
 
 ENTITY_END = re.compile(rf"[\s,]{SUFFIX}$", re.IGNORECASE)
 
@@ -101,6 +119,7 @@ def party_name(segment: str) -> str | None:
     address = re.search(rf"[\s,]{SUFFIX}(\s+(?:\d|(?:Unit|Suite|Floor|of)\b).*)$", name, re.I)
     if address is not None:
         name = name[: address.start(1)]
+    name = re.sub(r"\s+of$", "", name)  # "JANE ROE of ("the Employee")": the address left out
     # The stop stripped above belongs to an abbreviated legal form ("Inc.", "L.P.").
     if re.search(r"[\s,](?:Inc|Ltd|Corp|Co|(?:[A-Z]\.)+[A-Z])$", name, re.IGNORECASE):
         name += "."
@@ -122,7 +141,9 @@ def party_name(segment: str) -> str | None:
         return None
     if name.casefold() in _COMMON_WORDS or re.search(r"X{4,}|_{2,}|\[\s*\*", name):
         return None
-    if len(name.split()) > 12:
+    if len(name.split()) > 12 or _PROSE_WORD.search(name) or _OPEN_END.search(name):
+        return None
+    if any(word in _PROSE_WORDS for word in words[1:]):
         return None
     return name
 

@@ -17,6 +17,13 @@ from __future__ import annotations
 
 import re
 
+from contractsync.model import Party
+
+from ._candidate import Candidate
+from ._parties_labels import party_candidate
+from ._parties_names import party_name
+from ._text import ContractText
+
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF|In\s+Witness\s+Whereof", re.IGNORECASE)
 _UNDERSIGNED = re.compile(r"\bthe\s+undersigned\b", re.IGNORECASE)
 _SIGN_MARK = re.compile(r"\bBy\s*:|/s/")
@@ -104,3 +111,23 @@ def _last_stop(chunk: str) -> int:
         ):
             start = stop.end()
     return start
+
+
+def signature_parties(text: ContractText) -> list[Candidate]:
+    """The parties signing, where the opening names none."""
+    raw, low, high = signature_names(text.text)
+    found: list[Party] = []
+    for item in raw:
+        name = party_name(item)
+        if name is not None and all(party.name != name for party in found):
+            found.append(Party(name=name))
+    # A form signed by "the undersigned" lists every party where it signs; elsewhere a
+    # long list of signature blocks holds witnesses, guarantors and attached forms too.
+    undersigned = _UNDERSIGNED.search(text.head) is not None
+    if len(found) < 2 or (not undersigned and len(found) > _MAX_SIGNED):
+        return []
+    rule = "signature_block.undersigned" if undersigned else "signature_block"
+    return [party_candidate(text, found, low, high, rule)]
+
+
+_MAX_SIGNED = 4

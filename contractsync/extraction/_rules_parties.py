@@ -12,6 +12,8 @@ legal name at the head of each segment, stopping at the incorporation descriptio
 address or parenthetical that follows it. Lists without defined terms are split on
 commas and ``and``, keeping ``, Inc.``-style suffixes with their names. A party's role
 comes from its defined term where that names a role (``"Licensee"`` → licensee).
+Parties set out as captioned blocks, under labels (``Party A:``), in a letter's
+addressee block or only in signature blocks are read by the ``_parties_*`` modules.
 """
 
 from __future__ import annotations
@@ -21,23 +23,32 @@ import re
 from contractsync.model import Party
 
 from ._candidate import Candidate
+from ._parties_blocks import between_blocks, listed
 from ._parties_labels import labelled_parties, party_candidate
+from ._parties_letters import salutation_end, with_addressee
 from ._parties_names import (
     BRACKETED_IN_NAME,
     ENTITY_END,
-    SUFFIX,
     defined_label,
     party_name,
     party_role,
 )
-from ._parties_segments import described_members, last_chunk_name, name_opening
-from ._parties_signatures import signature_names
+from ._parties_segments import (
+    described_members,
+    last_chunk_name,
+    last_named_elsewhere,
+    name_opening,
+    named_elsewhere,
+    sentence_end,
+)
+from ._parties_signatures import signature_parties
 from ._text import ContractText
 
 # "… is entered into by Acme Inc. (…), Beta Ltd. (…) and …" lists its parties the same way.
 _CONNECTOR = re.compile(
     r"\b(?:by\s+and\s+(?:between|among)|between|among(?:st)?|"
-    r"(?<=\bis\s)(?:made\s+and\s+)?entered\s+into\s+by(?!\s+and\b))\s*:?\s*,?",
+    r"(?<=\bis\s)(?:made\s+and\s+)?entered\s+into\s+by(?!\s+and\b)|"
+    r"parties\s+to\s+this\s+(?:\w+\s+){1,3}?are(?=\s*:?\s*[A-Z(_\d]))\s*:?\s*,?",
     re.IGNORECASE,
 )
 _PREAMBLE_END = re.compile(
@@ -59,19 +70,19 @@ _CALLED = re.compile(
 )
 _REGION = 2500
 _MAX_SEGMENT = 350
-_FULL_STOP = re.compile(r"\.\s+(?=[A-Z][a-z]|\d+\.|[A-Z]{2,}\b|[A-Z]+\d)")
-_ABBREVIATIONS = {
-    "inc", "ltd", "corp", "co", "st", "no", "nos", "ave", "blvd", "ste", "dr", "mr", "mrs", "ms",
-    "a", "p", "l", "s", "n", "v", "b", "u", "jr", "sr", "bros", "mt", "ft", "rd", "e", "w",
-}  # fmt: skip
 
 
 def parties(text: ContractText) -> list[Candidate]:
     """One candidate: the parties named in the opening paragraph, with their roles.
 
     Every ``between``/``among`` of the contract's head is tried: the first whose list
-    has defined terms wins; a plain title list is the fallback.
+    has defined terms wins; a plain title list is the fallback. A letter's addressee is
+    a party too.
     """
+    return with_addressee(text, _parties(text))
+
+
+def _parties(text: ContractText) -> list[Candidate]:
     head = text.head
     listed_fallback: Candidate | None = None
     for connector in _CONNECTOR.finditer(head):
@@ -96,15 +107,20 @@ def parties(text: ContractText) -> list[Candidate]:
             high = start + region_end
             return [party_candidate(text, found, connector.start(), high, "defined_terms.blank")]
         if listed_fallback is None:
-            listed = _listed(region)
-            if len(listed) >= 2:
+            plain = listed(region)
+            if len(plain) >= 2:
                 high = start + min(len(region), 300)
                 listed_fallback = party_candidate(
-                    text, listed, connector.start(), high, "title_list"
+                    text, plain, connector.start(), high, "title_list"
+                )
+            elif blocks := between_blocks(connector.group(), region):
+                high = start + len(region)
+                listed_fallback = party_candidate(
+                    text, blocks, connector.start(), high, "between_blocks"
                 )
     if listed_fallback is not None:
         return [listed_fallback]
-    return labelled_parties(text) or _opening(text) or _signatures(text)
+    return labelled_parties(text) or _opening(text) or signature_parties(text)
 
 
 def _defined_terms_rule(found: list[Party], *, closed: bool) -> str:
@@ -170,26 +186,6 @@ def _region_end(head: str, start: int, end: int) -> int:
     return end
 
 
-def _signatures(text: ContractText) -> list[Candidate]:
-    raw, low, high = signature_names(text.text)
-    found: list[Party] = []
-    for item in raw:
-        name = party_name(item)
-        if name is not None and all(party.name != name for party in found):
-            found.append(Party(name=name))
-    # A form signed by "the undersigned" lists every party where it signs; elsewhere a
-    # long list of signature blocks holds witnesses, guarantors and attached forms too.
-    undersigned = _UNDERSIGNED.search(text.head) is not None
-    if len(found) < 2 or (not undersigned and len(found) > _MAX_SIGNED):
-        return []
-    rule = "signature_block.undersigned" if undersigned else "signature_block"
-    return [party_candidate(text, found, low, high, rule)]
-
-
-_UNDERSIGNED = re.compile(r"\bthe\s+undersigned\b", re.IGNORECASE)
-_MAX_SIGNED = 4
-
-
 _PARAGRAPH = re.compile(r"\n\s*\n\s*|(?<=[.:;])\s{2,}(?=[A-Z])|\.\s+(?=[A-Z][a-z]+\s)")
 _OPENING_REACH = 4000
 
@@ -226,6 +222,8 @@ def _opening(text: ContractText) -> list[Candidate]:
     if (witness := _IN_WITNESS.search(head)) is not None:
         head = head[: witness.start()]
     starts = [0, *(match.end() for match in _PARAGRAPH.finditer(head))]
+    if (letter := salutation_end(head)) is not None:
+        starts = sorted({*starts, letter})  # "… Dear Sirs: Acme Inc. ("Acme") …" on one line
     for start in starts:
         end = _region_end(head, start, _preamble_end(head, start))
         found, region_end, _ = _with_defined_terms(head[start:end], strict=True)
@@ -255,7 +253,7 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
     blanks = 0
     cursor = 0
     last_end = 0
-    limit = _sentence_end(region, 0)
+    limit = sentence_end(region, 0)
     terms = sorted([*_DEFINED.finditer(region), *_CALLED.finditer(region)], key=lambda m: m.start())
     previous_end = -1
     bare_end = -1
@@ -284,14 +282,13 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
             # A title block ran into the opening sentence: the list starts after its "between".
             segment = segment[inner[-1].end() :]
         cursor = _next_segment(region, match.end())
-        if _BLANK.fullmatch(segment) or _ROLE_ONLY.fullmatch(segment):
+        if _BLANK.fullmatch(segment) or _ROLE_ONLY.fullmatch(segment) or named_elsewhere(segment):
             # A form's party to be filled in, or named by its role only ("and the
             # Franchisee ("you")"): a party, but no name to propose.
             blanks += 1
             continue
-        if trailing := _TRAILING_BLANK.search(segment):
-            blanks += 1  # "Acme Inc., … and ______ ("Distributor")"
-            segment = segment[: trailing.start()]
+        segment, blank = _less_blank_party(segment)
+        blanks += blank
         # A name opens its segment; a long description may follow it before the term.
         name = party_name(name_opening(segment)[:_MAX_SEGMENT])
         if strict:
@@ -309,7 +306,7 @@ def _with_defined_terms(region: str, *, strict: bool = False) -> tuple[list[Part
         bare_end = cursor if bare else -1
         if cursor == match.end():
             # No "and" joins a further party: the list may still go on after a comma.
-            limit = _sentence_end(region, match.end())
+            limit = sentence_end(region, match.end())
     return found, last_end, blanks
 
 
@@ -323,10 +320,22 @@ _COLLECTIVE = re.compile(
 )
 _BLANK = re.compile(
     r"[\s,;:]*(?:and\s+)?[\s_\-.\[\]*•●]*(?:_{3}|X{4,}|\[\s*\*?\s*\])[\s_\-.\[\]*•●X]*"
+    r"(?:,?\s*as\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?[\s,]*)?"  # "____, as Franchise Owner"
 )
 _QUOTE = re.compile(r"[\"“”'‘’]")  # noqa: RUF001
 _JOINER = re.compile(r"\b(?:and|&)\s|;")
 _ROLE_ONLY = re.compile(r"[\s,;:]*(?:and\s+)?the\s+[A-Z][a-z]+[\s,]*")
+
+
+def _less_blank_party(segment: str) -> tuple[str, int]:
+    """``segment`` less a last party left blank ("Acme Inc., … and ______ ("Distributor")")."""
+    if trailing := _TRAILING_BLANK.search(segment):
+        return segment[: trailing.start()], 1
+    if (elsewhere := last_named_elsewhere(segment)) is not None:
+        return segment[:elsewhere], 1
+    return segment, 0
+
+
 _TRAILING_BLANK = re.compile(r"\s(?:and|&)\s*(?:_{3,}|\[\s*\*?\s*\])[\s_\[\]*]*$", re.I)
 
 
@@ -339,26 +348,6 @@ def _has_term(text: str) -> bool:
     if text.count("(") > text.count(")"):
         return True
     return any(defined_label(match["inside"]) is not None for match in _DEFINED.finditer(text))
-
-
-_ADDRESS_GOES_ON = re.compile(r"[A-Z][\w\-]*(?:,?[ \t]+[A-Z][\w\-]*){0,2},?[ \t]*\(")
-
-
-def _sentence_end(text: str, position: int) -> int:
-    """Where the sentence running at ``position`` ends, skipping ``Inc.``-style stops."""
-    for match in _FULL_STOP.finditer(text, position):
-        before = text[max(0, match.start() - 12) : match.start()]
-        if re.search(r"(?:^|\n|\s{2})[ \t]*\(?[0-9ivx]{1,3}$", before):
-            continue  # the number of a listed party, "1. Acme Inc." on a line of its own
-        if _ADDRESS_GOES_ON.match(text, match.end()):
-            continue  # "… Port Vila. Vanuatu ("the Seller")": an address, then a term
-        word = re.search(r"([A-Za-z]+)$", before)
-        # Initials and abbreviations ("J. Walter", "P.O. Box", "Inc.") end no sentence.
-        if word is None or not (
-            len(word.group(1)) == 1 or word.group(1).casefold() in _ABBREVIATIONS
-        ):
-            return match.start()
-    return len(text)
 
 
 def _next_segment(region: str, position: int) -> int:
@@ -378,32 +367,9 @@ def _next_segment(region: str, position: int) -> int:
         return position + block.end()
     # "Acme ("Acme"), a Delaware corporation, and Beta …": skip the description. An "&"
     # joins words of one name ("Keefe, Bruyette & Woods"), not two parties.
-    later = re.search(r"(?:,|;)?\s+and\s+(?=(?:\(?\w\)\s*)?[A-Z0-9\"“])|;\s+", rest)
+    later = re.search(
+        r"(?:,|;)?\s+and\s+(?=(?:\(?\w\)\s*)?[A-Z0-9\"“])|;\s+|\s(?:AND|And):\s*", rest
+    )
     if later and not _has_term(rest[: later.start()]):
         return position + later.end()
     return position
-
-
-_LAST_JOINER = re.compile(r"\s+(?:and|&)\s+(?!.*\s(?:and|&)\s)")
-
-
-def _listed(region: str) -> list[Party]:
-    """Parties from a plain list: ``ACME CORP, BETA INC. and GAMMA LLC``."""
-    # Title blocks put "AND" on a line of its own between the names.
-    joined = re.sub(r"\s*\n\s*(?:-\s*)?(and|AND|And|&)(?:\s*-)?\s*\n\s*", " and ", region.strip())
-    text = re.split(r"\n\s*\n|\s{4,}(?=[A-Z][a-z])", joined, maxsplit=1)[0][:300]
-    if (last := _LAST_JOINER.search(text)) is not None and (
-        gap := re.compile(r"\s{3,}").search(text, last.end())
-    ):
-        text = text[: gap.start()]  # "ACME S/A and BETA G.I.E.   ACME-BETA Amendment …"
-    text = text[: _sentence_end(text, 0)]
-    text = re.sub(rf",\s*(?={SUFFIX})", " ", text)
-    parts = re.split(r",\s*(?:and\s+)?|\s+(?:and|&)\s+|\s+-\s*and\s*-\s+", text)
-    found: list[Party] = []
-    for part in parts:
-        if re.search(r"\d|^\s*[A-Z]{2}\s*$|\b(?:suite|floor|street|road|avenue)\b", part, re.I):
-            return []  # an address, not a list of names
-        name = party_name(part)
-        if name is not None and name not in {party.name for party in found}:
-            found.append(Party(name=name))
-    return found

@@ -8,6 +8,7 @@ import pytest
 
 from contractsync.documents import read_document
 from contractsync.extraction._candidate import Candidate
+from contractsync.extraction._parties_names import party_name
 from contractsync.extraction._rules_parties import parties
 from contractsync.extraction._text import ContractText
 
@@ -190,6 +191,10 @@ def test_party_names(tmp_path: Path, text: str, expected: list[str]) -> None:
     ],
 )
 def test_party_names_and_rule(tmp_path: Path, text: str, expected: list[str], rule: str) -> None:
+    _assert_parties(tmp_path, text, expected, rule)
+
+
+def _assert_parties(tmp_path: Path, text: str, expected: list[str], rule: str) -> None:
     candidate = _parties(tmp_path, text)
     assert _names(candidate) == expected
     assert candidate is not None
@@ -369,3 +374,192 @@ def test_a_form_names_its_one_known_party(tmp_path: Path, blank: str) -> None:
 def test_opening_layouts(tmp_path: Path, opening: str, expected: list[str]) -> None:
     candidate = _parties(tmp_path, "AGREEMENT\n\nThis Agreement " + opening + _WHEREAS)
     assert _names(candidate) == expected
+
+
+_LETTER_HEAD = (
+    "Exhibit 1.1\n\nAGENCY AGREEMENT\n\nMay 1, 2014\n\nHarbor Point Securities, Inc.\n"
+    "100 Main Street, Suite 400\nChicago, Illinois 60606\n\nLadies and Gentlemen:\n\n"
+)
+
+
+# Drafting shapes beyond the "by and between" preamble: letters, captioned blocks, deeds,
+# labels, loan-out talent and forms whose counterparty is named elsewhere.
+@pytest.mark.parametrize(
+    ("text", "expected", "rule"),
+    [
+        pytest.param(
+            _LETTER_HEAD + 'Granite Bancorp, Inc., a Maryland corporation (the "Company"), and '
+            'Granite Savings Bank, a savings bank (the "Bank"), hereby confirm their agreement '
+            'with Harbor Point Securities, Inc. (the "Agent") as follows:\n\nSection 1. Offering.',
+            ["Granite Bancorp, Inc.", "Granite Savings Bank", "Harbor Point Securities, Inc."],
+            "letter",
+            id="a-letter-adds-its-addressee",
+        ),
+        pytest.param(
+            "AGENCY AGREEMENT June 2, 2016 Maple Leaf Therapeutics Inc. 10 King Street West "
+            "Toronto, Ontario M5H 1A1 Attention: Jane Roe, Chief Executive Officer Dear Ms. Roe: "
+            'The undersigned, Northshore Capital Ltd. (the "Lead Agent"), Pinecrest Securities '
+            'Inc., and Ridgeway & Co. Ltd. (collectively with the Lead Agent, the "Agents") '
+            'understand that Maple Leaf Therapeutics Inc. (the "Corporation") proposes to issue '
+            "common shares. The Agents agree to act as agents.",
+            [
+                "Northshore Capital Ltd.",
+                "Pinecrest Securities Inc.",
+                "Ridgeway & Co. Ltd.",
+                "Maple Leaf Therapeutics Inc.",
+            ],
+            "letter",
+            id="a-flattened-letter-from-the-undersigned",
+        ),
+        pytest.param(
+            'JOINT VENTURE AGREEMENT\n\nTHIS AGREEMENT (the "Agreement") made this 3rd day of '
+            "May 2018,\n\nBETWEEN: Palm Coast Ventures, Inc. a Florida Corporation of 10 Ocean "
+            "Drive, Miami, FL 33101 And\n\nGREEN VALLEY FARMS, a Tennessee Company of 22 Ridge "
+            'Road, Knoxville, TN 37901\n\n(individually and collectively the Participants "JVP").'
+            "\n\nBACKGROUND:\n\nThe JVP wish to do business.",
+            ["Palm Coast Ventures, Inc.", "GREEN VALLEY FARMS"],
+            "between_blocks",
+            id="blocks-under-a-between-caption",
+        ),
+        pytest.param(
+            "SUPPLY AGREEMENT\n\nBetween: Tidewater Kitchens Inc. having its office at 12 Bay "
+            'Road, Tampa, FL. Hereinafter referred to as "TKI"; And: Summit Industrial Co. Ltd. '
+            'having its office at 4 Hill Street, Denver. Hereinafter referred to as "SIC".'
+            + _WHEREAS,
+            ["Tidewater Kitchens Inc.", "Summit Industrial Co. Ltd."],
+            "between_blocks",
+            id="blocks-joined-by-and-colon",
+        ),
+        pytest.param(
+            "This Agreement is made and effective from 5 March 2019 BETWEEN: Orchid Apps Ltd. "
+            '(hereinafter called as the "OAL"), located at 6th Floor, 12 Queen Road, Hong Kong. '
+            'AND: Mr. Li Wei and Ms. Wang Fang (hereinafter called as the "Developer"), a group '
+            "of software developers." + _WHEREAS,
+            ["Orchid Apps Ltd.", "Mr. Li Wei and Ms. Wang Fang"],
+            "defined_terms",
+            id="an-and-caption-after-an-address-is-no-sentence-end",
+        ),
+        pytest.param(
+            "POWER OF ATTORNEY\n\nKNOW ALL MEN BY THESE PRESENTS, that Harbor Income Trust, a "
+            'Delaware statutory trust (the "Trust"), does hereby make, constitute and appoint '
+            'Lantern Fund Services, LLC, a Delaware limited liability company ("Lantern"), as '
+            "its agent to sign filings." + _WHEREAS,
+            ["Harbor Income Trust", "Lantern Fund Services, LLC"],
+            "opening_terms",
+            id="a-deed-appointing-its-agent",
+        ),
+        pytest.param(
+            "ENDORSEMENT AGREEMENT\n\nThis Agreement is entered into on July 1, 2015 by and "
+            'between Oakline Talent, LLC ("Lender"), for services of Jordan Blake ("Endorser"), '
+            'and Peakform Nutrition, Inc. ("Company").' + _WHEREAS,
+            ["Oakline Talent, LLC", "Jordan Blake", "Peakform Nutrition, Inc."],
+            "defined_terms",
+            id="a-loan-out-company-and-its-talent",
+        ),
+        pytest.param(
+            "COOPERATION AGREEMENT   Party A: Jade River Municipal Bureau Party B: Sunrise Solar "
+            "Energy Co., Ltd.   Party A welcomes Party B to invest in the county.",
+            ["Jade River Municipal Bureau", "Sunrise Solar Energy Co., Ltd."],
+            "party_labels",
+            id="labels-on-one-line",
+        ),
+        pytest.param(
+            "AGREEMENT\n\n  Party A:\n\n  Lotus Net Technology Co., Ltd.\n\n  Address:\n\n  "
+            "1 Road, Beijing\n\n  Party B:\n\n  Peony Housing Co., Ltd.\n\n  Address:\n\n  "
+            "2 Road, Beijing"
+            "   Party C: Orchid Media Services Co., Ltd. Legal representative: WANG Li Address: 3 "
+            'Road, Beijing   In this Agreement, Party A, Party B and Party C each a "Party".',
+            [
+                "Lotus Net Technology Co., Ltd.",
+                "Peony Housing Co., Ltd.",
+                "Orchid Media Services Co., Ltd.",
+            ],
+            "party_labels",
+            id="a-third-labelled-party",
+        ),
+        pytest.param(
+            'FRANCHISE AGREEMENT\n\nThis Franchise Agreement (the "Agreement") is entered into '
+            "as of the date on the cover page between Fennel Pizza, Inc., a Florida corporation, "
+            'and the individual or legal entity identified on the cover page ("Franchisee").'
+            + _WHEREAS,
+            ["Fennel Pizza, Inc."],
+            "defined_terms.blank",
+            id="a-counterparty-named-on-the-cover-page",
+        ),
+        pytest.param(
+            'FRANCHISE AGREEMENT\n\nThis Franchise Agreement (the "Agreement") is made as of the '
+            "____ day of ______, 20__. The parties to this Agreement are Sage Clinics Corp., a "
+            'Delaware corporation ("we," "us," or the "Company"); ____________________, as '
+            'Franchise Owner ("you" or "Franchisee").' + _WHEREAS,
+            ["Sage Clinics Corp."],
+            "defined_terms.blank",
+            id="the-parties-to-this-agreement-are",
+        ),
+    ],
+)
+def test_drafting_shapes(tmp_path: Path, text: str, expected: list[str], rule: str) -> None:
+    _assert_parties(tmp_path, text, expected, rule)
+
+
+def test_a_salutation_past_the_opening_adds_nothing(tmp_path: Path) -> None:
+    opening = (
+        'AGREEMENT\n\nThis Agreement is made by and between Alder Labs, Inc. ("Alder") and '
+        'Birch Tools LLC ("Birch").' + _WHEREAS
+    )
+    attached = "\n\n" + "The terms apply. " * 200 + "\n\nCedar Bank, N.A.\n1 Elm Street\n\n"
+    candidate = _parties(tmp_path, opening + attached + "Ladies and Gentlemen:\n\nWe opine.")
+    assert _names(candidate) == ["Alder Labs, Inc.", "Birch Tools LLC"]
+    assert candidate is not None
+    assert candidate.rule != "letter"
+
+
+def test_a_letter_to_no_entity_adds_nothing(tmp_path: Path) -> None:
+    candidate = _parties(
+        tmp_path,
+        "LETTER AGREEMENT\n\nTo the Board of Directors\n\nDear Sirs:\n\nAlder Labs, Inc. "
+        '("Alder") and Birch Tools LLC ("Birch") agree as follows:\n\n1. Terms.',
+    )
+    assert _names(candidate) == ["Alder Labs, Inc.", "Birch Tools LLC"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Exhibit 10.2\n\nIN ACCORDANCE WITH ITEM 601(b) OF REGULATION S-K, CERTAIN "
+            'IDENTIFIED INFORMATION (THE "CONFIDENTIAL INFORMATION") HAS BEEN EXCLUDED FROM THIS '
+            "EXHIBIT BECAUSE IT IS BOTH (I) NOT MATERIAL AND (II) WOULD LIKELY CAUSE HARM IF "
+            "DISCLOSED.\n\nSERVICES ADDENDUM\n\nThis Addendum is made today.",
+            id="a-redaction-legend-names-no-parties",
+        ),
+        pytest.param(
+            "AGREEMENT\n\nThe relationship is set out below. The parties to this Agreement are "
+            "independent contractors.\n\n1. Terms. The work is done.",
+            id="the-parties-are-independent-contractors",
+        ),
+        pytest.param(
+            "AGREEMENT\n\nThis Agreement is made between Palm Coast Ventures, Inc. a Florida "
+            "corporation of 10 Ocean Drive, Miami and Green Valley Farms of 22 Ridge Road.\n\n"
+            "1. Terms. The work is done.",
+            id="no-blocks-without-a-caption",
+        ),
+    ],
+)
+def test_no_parties_in_these_shapes(tmp_path: Path, text: str) -> None:
+    assert _parties(tmp_path, text) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NOT MATERIAL AND", None),
+        ("IN ACCORDANCE WITH ITEM", None),
+        ("Sponsor or establishing", None),
+        ("Conditions", None),
+        ("JANE ROE of", "JANE ROE"),
+        ("the Trust Advisors to the Seller Trusts", "the Trust Advisors to the Seller Trusts"),
+        ("Keystone Data Management Services Limited", "Keystone Data Management Services Limited"),
+    ],
+)
+def test_prose_is_no_name(raw: str, expected: str | None) -> None:
+    assert party_name(raw) == expected
