@@ -8,6 +8,7 @@ job list. Processing itself lives in ``_bulk_ingest_run``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from ._api import ApiRequest, ApiResponse
 from ._bulk_csv import DELIMITERS, LINE_ENDINGS
@@ -19,12 +20,11 @@ from ._bulk_jobs import (
     JobState,
     invalid_job,
     job_state_conflict,
-    list_jobs,
 )
-from ._errors import SalesforceError, not_found
+from ._bulk_routes import JobFile, route_job_request
+from ._errors import SalesforceError
 from ._limits import ApiUsage
 from ._org import Org
-from ._sobjects import method_not_allowed
 from ._values import format_datetime
 
 __all__ = [
@@ -90,36 +90,21 @@ class BulkIngest:
         self.jobs = jobs
         self.runner = runner
         self.lock_draw = lock_draw
+        self._files = {"batches": JobFile("PUT", self._upload)} | {
+            name: JobFile("GET", partial(self._results, which=which))
+            for name, which in _RESULTS.items()
+        }
 
     def handle(self, req: ApiRequest) -> ApiResponse:
-        parts = req.segments[2:]
-        if not parts:
-            if req.method == "POST":
-                return self._create(req)
-            if req.method == "GET":
-                return ApiResponse(
-                    200, list_jobs(self.jobs, "ingest", req.version, dict(req.params))
-                )
-            raise method_not_allowed(req.method, "GET,HEAD,POST")
-        job = self.jobs.get("ingest", parts[0])
-        rest = parts[1:]
-        if not rest:
-            if req.method == "GET":
-                return ApiResponse(200, job.info(full=True))
-            if req.method == "PATCH":
-                return self._set_state(req, job)
-            if req.method == "DELETE":
-                return self._delete(job)
-            raise method_not_allowed(req.method, "GET,HEAD,PATCH,DELETE")
-        if rest == ("batches",):
-            if req.method != "PUT":
-                raise method_not_allowed(req.method, "PUT")
-            return self._upload(req, job)
-        if len(rest) == 1 and rest[0] in _RESULTS:
-            if req.method != "GET":
-                raise method_not_allowed(req.method, "GET,HEAD")
-            return self._results(job, _RESULTS[rest[0]])
-        raise not_found()
+        return route_job_request(
+            req,
+            self.jobs,
+            "ingest",
+            create=self._create,
+            patch=self._set_state,
+            delete=self._delete,
+            files=self._files,
+        )
 
     def _create(self, req: ApiRequest) -> ApiResponse:
         body = req.json()
@@ -230,7 +215,7 @@ class BulkIngest:
             self.jobs.delete(job)
         return ApiResponse(204)
 
-    def _results(self, job: BulkJob, which: str) -> ApiResponse:
+    def _results(self, _req: ApiRequest, job: BulkJob, *, which: str) -> ApiResponse:
         results = IngestResults.load(self.jobs, job)
         if which == "successful":
             data = results.successful(job.line_ending)

@@ -24,13 +24,12 @@ from ._bulk_jobs import (
     JobState,
     invalid_job,
     job_state_conflict,
-    list_jobs,
 )
-from ._errors import SalesforceError, not_found
+from ._bulk_routes import JobFile, route_job_request
+from ._errors import SalesforceError
 from ._events import check_queryable
 from ._limits import ApiUsage
 from ._org import Org
-from ._sobjects import method_not_allowed
 from ._soql import SelectQuery, SoqlError, execute_soql, parse_soql
 from ._soql_ast import FieldPath
 from ._soql_resolve import resolve_path
@@ -54,34 +53,15 @@ class BulkQuery:
         self._cache: tuple[str, Snapshot] | None = None
 
     def handle(self, req: ApiRequest) -> ApiResponse:
-        parts = req.segments[2:]
-        if not parts:
-            if req.method == "POST":
-                return self._create(req)
-            if req.method == "GET":
-                return ApiResponse(
-                    200, list_jobs(self.jobs, "query", req.version, dict(req.params))
-                )
-            raise method_not_allowed(req.method, "GET,HEAD,POST")
-        job = self.jobs.get("query", parts[0])
-        rest = parts[1:]
-        if not rest:
-            if req.method == "GET":
-                return ApiResponse(200, job.info(full=True))
-            if req.method == "PATCH":
-                return self._abort(req, job)
-            if req.method == "DELETE":
-                if job.state is JobState.IN_PROGRESS:
-                    raise job_state_conflict(f"Job {job.id} is InProgress; abort it first")
-                with self.org.store.atomic():
-                    self.jobs.delete(job)
-                return ApiResponse(204)
-            raise method_not_allowed(req.method, "GET,HEAD,PATCH,DELETE")
-        if rest == ("results",):
-            if req.method != "GET":
-                raise method_not_allowed(req.method, "GET,HEAD")
-            return self._results(req, job)
-        raise not_found()
+        return route_job_request(
+            req,
+            self.jobs,
+            "query",
+            create=self._create,
+            patch=self._abort,
+            delete=self._delete,
+            files={"results": JobFile("GET", self._results)},
+        )
 
     def _create(self, req: ApiRequest) -> ApiResponse:
         body = req.json()
@@ -177,6 +157,13 @@ class BulkQuery:
         job.state = JobState.ABORTED
         self.jobs.save(job)
         return ApiResponse(200, job.info(full=False))
+
+    def _delete(self, job: BulkJob) -> ApiResponse:
+        if job.state is JobState.IN_PROGRESS:
+            raise job_state_conflict(f"Job {job.id} is InProgress; abort it first")
+        with self.org.store.atomic():
+            self.jobs.delete(job)
+        return ApiResponse(204)
 
     def _results(self, req: ApiRequest, job: BulkJob) -> ApiResponse:
         if job.state is not JobState.JOB_COMPLETE:
