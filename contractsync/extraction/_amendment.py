@@ -21,16 +21,19 @@ from ._dates import DATE, parse_date
 from ._protocol import AmendmentInfo
 from ._text import ContractText
 
+# The name runs to its last noun: "Software License and Subscription Agreement", not
+# "Software License".
+_NAME_END = r"(?:agreement|contract|license|licence|lease)\b(?!\s+(?:and|&)\s)"
 _TITLE = re.compile(
     r"\b(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
     r"\s+)?(?<!no\s)(?<!any\s)amendment(?:\s+(?:no\.?|number|#)\s*\w+)?\s+(?:to|of)\s+"
     r"(?:the\s+|that\s+certain\s+)?(?!this\b)"
-    r"(?P<amends>[^\n.,;(]{3,120}?(?:agreement|contract|license|licence|lease))",
+    rf"(?P<amends>[^\n.,;(]{{3,120}}?{_NAME_END})",
     re.IGNORECASE,
 )
 _AMENDS = re.compile(
     r"\bamend(?:s|ing)?\s+(?:and\s+restat\w+\s+)?(?:that\s+certain|the)\s+(?P<amends>[^.;(]{3,120}?"
-    r"(?:agreement|contract|license|licence|lease))",
+    rf"{_NAME_END})",
     re.IGNORECASE,
 )
 # "The Parties may amend the terms and conditions of this Agreement" amends nothing yet.

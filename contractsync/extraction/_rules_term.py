@@ -78,6 +78,11 @@ _REFUSE_RENEWAL = re.compile(
     r"|(?<!earlier\s)(?<!sooner\s)terminat",
     re.IGNORECASE,
 )
+_NOTICE_PERIOD_BEFORE = re.compile(
+    r"\bnotice\s+period\b[^.;]{0,40}?\b(?:is|be|of|to|at)\s+(?:(?:at\s+least|not\s+less\s+than|"
+    r"no\s+less\s+than)\s+)?$",
+    re.IGNORECASE,
+)
 # Insurance policies renew too; their notices and periods are not the contract's.
 _OTHER_RENEWAL = re.compile(r"\binsur|\bpolic(?:y|ies)\b", re.IGNORECASE)
 # A renewal length is stated in the clause right after the verb ("shall automatically
@@ -146,6 +151,13 @@ def _renewal_sentence(text: ContractText, sentence: Sentence, at: int) -> list[C
     for match in _DURATION.finditer(body):
         value = parse_duration(match.group())
         if value is None:
+            continue
+        named = _NOTICE_PERIOD_BEFORE.search(body, max(0, match.start() - 80), match.start())
+        if named is not None:
+            # "the renewal notice period is ninety (90) days": named as the notice outright.
+            if notice is None:
+                rule = "renewal.notice.automatic" if mode == "automatic" else "renewal.notice"
+                notice = sentence_candidate(text, sentence, "renewal_notice_period", value, rule)
             continue
         if NOTICE_AFTER.search(body[match.end() : match.end() + 40]):
             if notice is None and _stops_renewal(body):

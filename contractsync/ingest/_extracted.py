@@ -298,6 +298,11 @@ def amendment_from_extraction(
     sources = sorted({c.source for c in extraction.fields.values()})
     if sources:
         summary += f" (read by {', '.join(sources)}; check against the document)"
+    provenance = {
+        name: candidate.to_tracked(extraction.document).provenance
+        for name, candidate in extraction.fields.items()
+        if name in changes
+    }
     return Amendment(
         key=f"amendment-{document.sha256[:12]}",
         title=info.title[:255] or "Amendment",
@@ -305,6 +310,7 @@ def amendment_from_extraction(
         document_sha256=document.sha256,
         summary=summary,
         changes=changes,
+        provenance={name: p for name, p in provenance.items() if p is not None},
     )
 
 

@@ -178,8 +178,9 @@ class Contract(Frozen):
         """The terms in force: this record with its amendments applied in effective order.
 
         Amendments effective after ``on`` (when given) are left out. Each amended value is
-        tracked with the amendment (``amendment:<key>``) as its source and carries the
-        amendment's review, so an unapproved amendment's values are not trusted yet.
+        tracked with the amendment (``amendment:<key>``) as its source, the confidence and
+        evidence of its reading, and the amendment's review, so an unapproved amendment's
+        values are not trusted yet.
         """
         data = self.model_dump(mode="json")
         for amendment in sorted(self.amendments, key=lambda a: (a.effective_date, a.key)):
@@ -189,9 +190,15 @@ class Contract(Frozen):
                 if name == "obligations":
                     data[name] = value
                     continue
+                read = amendment.provenance.get(name)
+                # The source names the amendment; how sure the reading was and where it
+                # stands in the amendment's document come from its own provenance.
+                provenance: dict[str, Any] = {"source": f"amendment:{amendment.key}"}
+                if read is not None:
+                    provenance |= read.model_dump(mode="json", include={"confidence", "evidence"})
                 data[name] = {
                     "value": value,
-                    "provenance": {"source": f"amendment:{amendment.key}"},
+                    "provenance": provenance,
                     "review": amendment.review.model_dump(mode="json"),
                 }
         return Contract.parse_record(data, source=f"contract '{self.contract_key}' amendments")

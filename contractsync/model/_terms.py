@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Self
 import pycountry
 from pydantic import Field, JsonValue, field_validator, model_validator
 
-from ._values import Duration, Frozen, Money, Review, shift
+from ._values import Duration, Frozen, Money, Provenance, Review, shift
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$"
 """Stable keys (contract, obligation, amendment): safe in URLs, CSV and Salesforce text fields."""
@@ -267,6 +267,9 @@ class Amendment(Frozen):
     review: Review = Review()
     """The review of the changes as a whole: amended values are delivered only once a person
     (or the gate) has approved the amendment, like any other value."""
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+    """How each change was read (extractor, confidence, evidence in the amendment's
+    document), so an amended value can be checked like any other."""
 
     @field_validator("changes")
     @classmethod
@@ -275,3 +278,12 @@ class Amendment(Frozen):
             if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
                 raise ValueError(f"'{name}' is not a canonical field name (snake_case)")
         return changes
+
+    @model_validator(mode="after")
+    def _provenance_of_changes(self) -> Self:
+        if unknown := sorted(set(self.provenance) - set(self.changes)):
+            raise ValueError(
+                f"provenance is given for {', '.join(unknown)}, which the amendment does not "
+                "change; give provenance only for fields in 'changes'"
+            )
+        return self

@@ -23,7 +23,7 @@ from contractsync.ingest._extracted import (
     find_amended,
     merge_reimport,
 )
-from contractsync.model import Contract, DocumentRole, Review, ReviewState
+from contractsync.model import Contract, DocumentRole, Duration, Review, ReviewState
 
 CUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cuad-dev"
 CASES = Path(__file__).resolve().parents[1] / "extraction" / "cases"
@@ -154,6 +154,11 @@ def test_an_amendment_attaches_to_the_contract_it_amends(app: App, tmp_path: Pat
     expiration = contract.current_terms().expiration_date
     assert expiration is not None
     assert expiration.value == date(2025, 12, 31)
+    # The amended value keeps how it was read: a machine's confidence and its evidence.
+    assert expiration.provenance is not None
+    assert expiration.provenance.confidence < 1.0
+    assert expiration.provenance.evidence is not None
+    assert expiration.provenance.evidence.document_sha256 == change.document_sha256
 
     again = _import(app, original, amendment)
     assert [o["action"] for o in again] == ["unchanged", "unchanged"]
@@ -257,3 +262,38 @@ def test_a_relative_path_is_kept_absolute_for_whichever_worker_resumes(
     assert outcomes[0]["path"] == str(tmp_path / "supply.txt")
     assert status.input is not None
     assert status.input["args"][0] == [str(tmp_path / "supply.txt")]
+
+
+def test_an_amended_notice_period_changes_the_notice_not_the_renewal_term(
+    app: App, tmp_path: Path
+) -> None:
+    original = tmp_path / "license.txt"
+    original.write_text(
+        "SOFTWARE LICENSE AND SUBSCRIPTION AGREEMENT\n\nThis Software License and Subscription "
+        'Agreement is made as of February 12, 2019 by and between Globex Systems GmbH ("Licensor")'
+        ' and Initech Corporation ("Licensee").\n\n2.1 This Agreement shall automatically renew '
+        "for successive periods of twelve (12) months unless either party gives notice of "
+        "non-renewal at least sixty (60) days prior to the end of the then-current term.\n",
+        encoding="utf-8",
+    )
+    amendment = tmp_path / "amendment.txt"
+    amendment.write_text(
+        "FIRST AMENDMENT TO SOFTWARE LICENSE AND SUBSCRIPTION AGREEMENT\n\nThis First Amendment "
+        '(the "Amendment") is made as of March 3, 2021 by and between Globex Systems GmbH '
+        '("Licensor") and Initech Corporation ("Licensee"), and amends the Software License and '
+        'Subscription Agreement dated February 12, 2019 (the "Agreement").\n\n1. Section 2.1 of '
+        "the Agreement is hereby amended so that the renewal notice period is ninety (90) days."
+        "\n",
+        encoding="utf-8",
+    )
+    outcomes = _import(app, original, amendment)
+    assert [o["action"] for o in outcomes] == ["created", "attached"]
+    contract = app.contracts.get(str(outcomes[0]["contract_key"])).contract
+    [change] = contract.amendments
+    assert change.changes == {"renewal_notice_period": {"days": 90}}
+    assert "SOFTWARE LICENSE AND SUBSCRIPTION AGREEMENT dated 2019-02-12" in change.summary
+    terms = contract.current_terms()
+    assert terms.renewal_notice_period is not None
+    assert terms.renewal_notice_period.value == Duration(days=90)
+    assert terms.renewal_term is not None
+    assert terms.renewal_term.value == Duration(months=12)

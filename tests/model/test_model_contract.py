@@ -654,3 +654,40 @@ def test_instants_are_stored_in_utc(contract: Contract) -> None:
     assert contract.effective_date is not None
     at = contract.effective_date.review.at
     assert at is None or at.tzinfo is UTC
+
+
+def test_current_terms_carry_how_each_amended_value_was_read() -> None:
+    read = {"source": "rules/3", "confidence": 0.62, "evidence": _evidence(AMENDMENT_SHA)}
+    contract = _contract(
+        documents=[_document(AMENDMENT_SHA, "a.txt")],
+        amendments=[
+            _amendment(
+                "A1",
+                "2026-01-01",
+                changes={"renewal_notice_period": {"days": 90}},
+                provenance={"renewal_notice_period": read},
+            )
+        ],
+    )
+    terms = contract.current_terms(date(2026, 6, 1))
+    assert terms.renewal_notice_period is not None
+    provenance = terms.renewal_notice_period.provenance
+    assert provenance is not None
+    assert provenance.source == "amendment:A1"  # the amendment stays the source
+    assert provenance.confidence == 0.62  # not the 1.0 of a value nobody doubted
+    assert provenance.evidence is not None
+    assert provenance.evidence.document_sha256 == AMENDMENT_SHA
+
+
+def test_provenance_for_a_field_the_amendment_does_not_change_is_refused() -> None:
+    with pytest.raises(ModelError, match="annual_value, which the amendment does not change"):
+        _contract(
+            amendments=[
+                _amendment(
+                    "A1",
+                    "2026-01-01",
+                    changes={"renewal_notice_period": {"days": 90}},
+                    provenance={"annual_value": {"source": "rules/3"}},
+                )
+            ]
+        )
