@@ -11,7 +11,8 @@ CUAD, such a fallback is right only a third of the time).
 
 When the preamble gives no date, the agreement date comes from the execution clause
 or the dates beside the signatures (``_dates_executed``). An effective date defined as
-the day the last party signs is then that signed date.
+the day the last party signs is then that signed date. The signed date (the day the last
+party signed) is the latest date written beside a signature.
 """
 
 from __future__ import annotations
@@ -166,6 +167,9 @@ def dates(text: ContractText) -> list[Candidate]:
     )  # fmt: skip
     effective = _effective_date(text, agreement[0] if agreement else None, last_signed)
     found.extend(effective)
+    if last_signed is not None:
+        # The date the last party signed, as the signature block gives it.
+        found.append(replace(last_signed, field="signed_date"))
     if not agreement and effective and effective[0].rule in {"defined_term", "defined_means"}:
         # "… is entered into as of the Effective Date (as defined below)": the contract is
         # dated by the date it defines as effective.

@@ -504,3 +504,18 @@ def test_effective_the_day_after_the_last_signature(tmp_path: Path) -> None:
     )
     assert values["agreement_date"] == date(2002, 1, 14)
     assert values["effective_date"] == date(2002, 1, 15)
+
+
+def test_the_signed_date_is_the_last_signature(tmp_path: Path) -> None:
+    values = _extract(
+        tmp_path,
+        "SERVICES AGREEMENT\n\nThis Services Agreement is made as of March 1, 2021 by and "
+        "between Oak Ltd. and Pine LLC.\n\n1. Services. Oak serves Pine.\n\n"
+        + "Pine pays monthly. "
+        * 300
+        + "\n\nIN WITNESS WHEREOF the parties sign below.\n\nOAK LTD. By: /s/ A. Smith "
+        "Date: April 9, 2021\n\nPINE LLC By: /s/ B. Jones Date: April 12, 2021\n",
+    )
+    assert values["agreement_date"] == date(2021, 3, 1)
+    assert values["signed_date"] == date(2021, 4, 12)
+    assert "signed_date" not in _extract(tmp_path, "SERVICES AGREEMENT\n\nOak serves Pine.\n")
