@@ -41,7 +41,8 @@ from ._numbers import parse_int
 
 LLM_PRIOR = 0.7
 _TEXT_FIELDS = (
-    "agreement_date", "effective_date", "expiration_date", "initial_term", "auto_renew",
+    "agreement_date", "effective_date", "signed_date", "expiration_date", "initial_term",
+    "auto_renew",
     "renewal_term", "renewal_notice_period", "payment_terms_days", "billing_frequency",
     "total_value", "annual_value", "governing_law",
 )  # fmt: skip
@@ -204,7 +205,7 @@ def _normalise(field: str, raw: Any) -> Any:
                 parties.append(Party(name=str(item["name"]).strip()[:255], role=PartyRole(role)))
         return tuple(parties) or None
     text = str(raw).strip()
-    if field in {"agreement_date", "effective_date"}:
+    if field in {"agreement_date", "effective_date", "signed_date"}:
         return parse_date(text)
     if field == "expiration_date":
         return "perpetual" if text.casefold() == "perpetual" else parse_date(text)

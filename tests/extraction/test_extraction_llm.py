@@ -58,7 +58,7 @@ def server() -> Iterator[str]:
 
 def _answer(**fields: Any) -> dict[str, Any]:
     empty = {"value": None, "quote": None}
-    names = ["agreement_date", "effective_date", "expiration_date", "initial_term",
+    names = ["agreement_date", "effective_date", "signed_date", "expiration_date", "initial_term",
              "auto_renew", "renewal_term", "renewal_notice_period", "payment_terms_days",
              "billing_frequency", "total_value", "annual_value", "governing_law"]  # fmt: skip
     answer: dict[str, Any] = {name: dict(empty) for name in names}
