@@ -1,11 +1,12 @@
 """Calendar dates as contracts write them, into ``datetime.date``.
 
 The common shapes (``March 5, 2019``, ``the 5th day of March, 2019``, ``5 March 2019``,
-``3/5/2019``, ``2019-03-05``) are read by one regular expression, which is fast enough to
-scan a whole contract; anything else that a caller has isolated as a date goes to
-``dateparser`` in strict mode (day, month and year all required). Numeric dates are read
-month first, as in the US filings most English contracts come from, unless the first
-number cannot be a month.
+``3/5/2019``, ``2019-03-05``, ``2019/03/05``) are read by one regular expression, which is
+fast enough to scan a whole contract; anything else that a caller has isolated as a date
+goes to ``dateparser`` in strict mode (day, month and year all required). Numeric dates
+are read month first, as in the US filings most English contracts come from, unless the
+first number cannot be a month; a date that starts with its year is always year, month,
+day (ISO 8601 and the East Asian ``2019/03/05``), since no convention puts the day second.
 """
 
 from __future__ import annotations
@@ -30,13 +31,20 @@ _SUFFIX = r"(?:\s*(?:s\s?t|n\s?d|r\s?d|t\s?h))"
 # triples are section numbers and references far more often than dates.
 _SHORT_NUMERIC = r"(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01])/\d\d(?![\d/])"
 _PIVOT = 50
+_MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+# Year first: any of - / . between the parts, the same one twice. Dotted only with two-digit
+# month and day, because "2019.1.2" is a release number more often than a date.
+_YEAR_FIRST = (
+    rf"{_YEAR}-{_MONTH_NUMBER}-{_DAY}(?!\d)|{_YEAR}/{_MONTH_NUMBER}/{_DAY}(?!\d)"
+    rf"|{_YEAR}\.(?:0[1-9]|1[0-2])\.(?:0[1-9]|[12]\d|3[01])(?!\d)"
+)
 # Every shape starts a word (a glued "as of1 August" still counts): checking that first
 # lets a scan skip most positions cheaply, making a whole-contract scan several times faster.
 DATE = (
     rf"(?:(?=[A-Za-z])(?<![A-Za-z])|(?=\d)(?<!\d))(?:{MONTH}\s+{_DAY}{_SUFFIX}?\s*,?\s*{_YEAR}"
     rf"|{_DAY}{_SUFFIX}?\s+(?:day\s+of\s+|of\s+)?{MONTH}\s*,?\s*(?:in\s+the\s+year\s+)?{_YEAR}"
     rf"|(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-]{_YEAR}(?![\d/])"
-    rf"|{_YEAR}-(?:0[1-9]|1[0-2])-(?:[0-2]\d|3[01])"
+    rf"|(?<![\d/.-])(?:{_YEAR_FIRST})"
     rf"|{_SHORT_NUMERIC})"
 )
 """A regular expression (no groups) for one complete calendar date."""
@@ -50,9 +58,12 @@ _DAY_FIRST = re.compile(
     rf"\s*,?\s*(?:in\s+the\s+year\s+)?(?P<year>{_YEAR})",
     re.IGNORECASE,
 )
-_NUMERIC = re.compile(rf"(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<year>{_YEAR})")
-_SHORT = re.compile(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d\d)(?![\d/])")
-_ISO = re.compile(rf"(?P<year>{_YEAR})-(?P<month>\d\d)-(?P<day>\d\d)")
+_NUMERIC = re.compile(rf"(?<!\d)(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-](?P<year>{_YEAR})(?!\d)")
+_SHORT = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d\d)(?![\d/])")
+_YEAR_FIRST_PARTS = re.compile(
+    rf"(?<![\d/.-])(?P<year>{_YEAR})(?P<sep>[/.-])(?P<month>\d{{1,2}})(?P=sep)"
+    r"(?P<day>\d{1,2})(?!\d)"
+)
 
 
 def parse_date(text: str) -> date | None:
@@ -61,6 +72,10 @@ def parse_date(text: str) -> date | None:
     if found is not None:
         return found
     if len(text) > 60 or not re.search(r"\d", text):
+        return None
+    if _YEAR_FIRST_PARTS.search(text):
+        # An impossible year-first date ("2020/13/01") is no date; dateparser would read
+        # it as year, day, month.
         return None
     return _dateparser(text.strip())
 
@@ -71,7 +86,7 @@ def _fast(text: str) -> date | None:
         if match:
             month = _MONTHS[match["month"].rstrip(".").casefold()]
             return _valid(int(match["year"]), month, int(match["day"]))
-    match = _ISO.search(text)
+    match = _YEAR_FIRST_PARTS.search(text)
     if match:
         return _valid(int(match["year"]), int(match["month"]), int(match["day"]))
     match = _NUMERIC.search(text) or _SHORT.search(text)

@@ -5,7 +5,9 @@ aliases contracts use (``People's Republic of China``, ``U.S.A.``, ``England and
 Subdivisions of the United States, Canada, the United Kingdom and Australia are
 recognised on their own, since contracts name them without the country ("the laws of
 Ontario"); other countries' subdivisions only when the country is named too, because
-their names collide with towns and people across the world.
+their names collide with towns and people across the world. A name that is both
+(``Maryland`` is also a county of Liberia, ``Mexico`` a state of Mexico) reads as the
+country or the standalone subdivision, unless the text names the other country.
 
 ``England and Wales`` is one legal jurisdiction with no ISO 3166-2 code of its own; it is
 recorded as ``GB-ENG``, with the contract's words in ``text``.
@@ -36,6 +38,7 @@ _COUNTRY_ALIASES = {
     "republic of south africa": "ZA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
     "syria": "SY", "laos": "LA", "moldova": "MD", "brunei": "BN", "cayman islands": "KY",
     "british virgin islands": "VG", "bvi": "VG", "the bahamas": "BS", "turkey": "TR",
+    "republic of georgia": "GE",
 }  # fmt: skip
 _SUBDIVISION_ALIASES = {
     "england and wales": "GB-ENG", "england & wales": "GB-ENG", "quebec": "CA-QC",
@@ -63,6 +66,11 @@ class _Name:
     country: str
     subdivision: str | None
 
+    @property
+    def standalone(self) -> bool:
+        """Whether the name is read without its country being named (a country or a state)."""
+        return self.subdivision is None or self.country in _STANDALONE_SUBDIVISION_COUNTRIES
+
 
 def resolve_jurisdiction(phrase: str) -> GoverningLaw | None:
     """The jurisdiction ``phrase`` names, as ISO codes, or None when it names none.
@@ -73,13 +81,12 @@ def resolve_jurisdiction(phrase: str) -> GoverningLaw | None:
     phrase = " ".join(phrase.split())  # text from PDFs pads words: "British  Columbia"
     names = _lookup()
     found = [names[m.group().casefold()] for m in _pattern().finditer(_fold(phrase))]
-    usable = [
-        name
-        for name in found
-        if name.subdivision is None
-        or name.country in _STANDALONE_SUBDIVISION_COUNTRIES
-        or any(other.subdivision is None and other.country == name.country for other in found)
-    ]
+    countries = [_country(readings) for readings in found]
+    usable: list[_Name] = []
+    for index, readings in enumerate(found):
+        elsewhere = {code for other, code in enumerate(countries) if code and other != index}
+        if (name := _reading(readings, elsewhere)) is not None:
+            usable.append(name)
     if not usable:
         return None
     first = usable[0]
@@ -90,6 +97,32 @@ def resolve_jurisdiction(phrase: str) -> GoverningLaw | None:
     return GoverningLaw(
         country=first.country, subdivision=first.subdivision, text=_text(phrase, first)
     )
+
+
+def _country(readings: tuple[_Name, ...]) -> str | None:
+    """The country a name names as a country (``Liberia``; not ``Maryland``), if any."""
+    standalone = next((name for name in readings if name.standalone), None)
+    return standalone.country if standalone and standalone.subdivision is None else None
+
+
+def _reading(readings: tuple[_Name, ...], elsewhere: set[str]) -> _Name | None:
+    """Which of a name's readings the phrase means, given the countries named elsewhere.
+
+    A standalone reading (country, US state …) wins, except over a subdivision of another
+    country that the phrase also names: "Maryland, Liberia" is Liberia's Maryland county.
+    """
+    standalone = next((name for name in readings if name.standalone), None)
+    foreign = next(
+        (
+            name
+            for name in readings
+            if not name.standalone
+            and name.country in elsewhere
+            and (standalone is None or name.country != standalone.country)
+        ),
+        None,
+    )
+    return foreign or standalone
 
 
 def _text(phrase: str, name: _Name) -> str:
@@ -110,14 +143,23 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _lookup() -> dict[str, _Name]:
-    names: dict[str, _Name] = {}
+def _lookup() -> dict[str, tuple[_Name, ...]]:
+    """Every known name, with its readings in order of precedence.
+
+    Aliases come first, then countries, then the standalone subdivisions, then other
+    countries' subdivisions; a name keeps all its readings so that the phrase can pick
+    a foreign subdivision when it names that country.
+    """
+    names: dict[str, list[_Name]] = {}
 
     def add(text: str, country: str, subdivision: str | None) -> None:
         key = _fold(text).casefold().strip()
         if len(key) < 2 or key in _AMBIGUOUS:
             return
-        names.setdefault(key, _Name(key, country, subdivision))
+        readings = names.setdefault(key, [])
+        name = _Name(key, country, subdivision)
+        if name not in readings:
+            readings.append(name)
 
     for key, code in _SUBDIVISION_ALIASES.items():
         add(key, code[:2], code)
@@ -125,13 +167,8 @@ def _lookup() -> dict[str, _Name]:
         add(key, code, None)
     for key, code in _COUNTRY_ADJECTIVES.items():
         add(key, code, None)
-    for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is not None and subdivision.country_code != "GB":
-            continue
-        if subdivision.country_code == "GB" and subdivision.code not in _GB_NATIONS:
-            continue
-        name = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", subdivision.name)
-        add(name, subdivision.country_code, subdivision.code)
+    # Countries before subdivisions: Puerto Rico and Guam have ISO 3166-1 codes of their
+    # own, which a contract naming them means more often than the US outlying area.
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             value = getattr(country, attribute, None)
@@ -141,10 +178,20 @@ def _lookup() -> dict[str, _Name]:
                     # "Korea, Republic of" also reads "Republic of Korea".
                     head, tail = (part.strip() for part in value.split(",", 1))
                     add(f"{tail} {head}", country.alpha_2, None)
+    subdivisions = [
+        subdivision
+        for subdivision in pycountry.subdivisions
+        if (subdivision.parent_code is None and subdivision.country_code != "GB")
+        or subdivision.code in _GB_NATIONS
+    ]
+    subdivisions.sort(key=lambda s: s.country_code not in _STANDALONE_SUBDIVISION_COUNTRIES)
+    for subdivision in subdivisions:
+        name = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", subdivision.name)
+        add(name, subdivision.country_code, subdivision.code)
     # The US state wins over the country: "the laws of Georgia" in a US filing.
-    names["georgia"] = _Name("georgia", "US", "US-GA")
-    names["state of georgia"] = _Name("state of georgia", "US", "US-GA")
-    return names
+    names["georgia"] = [_Name("georgia", "US", "US-GA")]
+    names["state of georgia"] = [_Name("state of georgia", "US", "US-GA")]
+    return {key: tuple(readings) for key, readings in names.items()}
 
 
 @cache

@@ -1,7 +1,9 @@
 """Numbers as contracts write them: ``30``, ``thirty``, ``thirty (30)``, ``one hundred eighty``.
 
-Words are read by ``word2number``; when a contract gives both words and digits
-("ninety (90) days") the digits win, because they are what the drafter checked.
+Words are read by ``text2num``, which knows the forms contracts use ("thirty five
+hundred", "one hundred and twenty", "twenty-four") and refuses a run of words that is not
+one number ("twenty twenty") rather than guessing. When a contract gives both words and
+digits ("ninety (90) days") the digits win, because they are what the drafter checked.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from word2number import w2n  # type: ignore[import-untyped,unused-ignore]
+from text_to_num import text2num  # type: ignore[import-untyped,unused-ignore]
 
 _UNITS = [
     "zero",
@@ -45,6 +47,7 @@ _UNITS = [
     "hundred",
     "thousand",
     "million",
+    "billion",
 ]
 NUMBER_WORD = r"(?:" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")"
 _WORDS = rf"{NUMBER_WORD}(?:(?:\s+|-)(?:and\s+)?{NUMBER_WORD})*"
@@ -53,6 +56,7 @@ NUMBER = rf"(?:(?:{_WORDS})(?:\s*\(\s*(?:{_DIGITS})\s*\))?|(?:{_DIGITS})(?:\s*\(
 """A regular expression (no groups) for a number in digits, words, or both."""
 
 _FIRST_DIGITS = re.compile(_DIGITS)
+_FIRST_WORDS = re.compile(rf"\b(?:an?\s+(?=hundred|thousand|million|billion))?{_WORDS}\b")
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "fifteenth": 15,
@@ -95,10 +99,15 @@ def parse_ordinal(text: str) -> int | None:
 
 @lru_cache(maxsize=1024)
 def _words(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[^a-z\s-]", " ", text).replace("-", " ")
-    cleaned = cleaned.replace("fourty", "forty")
-    try:
-        value = w2n.word_to_num(cleaned)
-    except (ValueError, IndexError):
+    # Only the first run of number words is the number: "thirty days" is 30, and a
+    # comma between words ("three thousand, five hundred") does not end the run.
+    cleaned = " ".join(re.sub(r"[^a-z\s-]", " ", text).split()).replace("fourty", "forty")
+    run = _FIRST_WORDS.search(cleaned)
+    if run is None:
         return None
-    return Decimal(value)
+    # "a hundred days": text2num wants the article as a number.
+    words = re.sub(r"^an?\s+", "one ", run.group())
+    try:
+        return Decimal(text2num(words, "en"))
+    except ValueError:
+        return None
