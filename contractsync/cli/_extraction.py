@@ -9,6 +9,9 @@ The lead mounts these on the root app:
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +20,17 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from contractsync.documents import read_documents
+from contractsync.documents import (
+    DocumentReader,
+    ReadLimits,
+    ReadResult,
+    document_paths,
+    read_documents,
+)
 from contractsync.errors import ContractSyncError
 from contractsync.extraction import (
     AUTO_APPROVE_THRESHOLD,
+    Extractor,
     default_extractors,
     extract_document,
     extraction_json,
@@ -29,37 +39,91 @@ from contractsync.extraction import (
 )
 from contractsync.extraction.evaluation import EvalReport, evaluate_cuad
 
+log = logging.getLogger(__name__)
+
 eval_app = typer.Typer(help="Measure the extractors on labelled contracts.", no_args_is_help=True)
 
+_PASSWORD_ENV = "CONTRACTSYNC_PDF_PASSWORD"  # noqa: S105 - a variable name, not a secret
+_DEFAULT_LIMITS = ReadLimits()
+_MIB = 1 << 20
 
-def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Contract files or folders.", exists=True)],
+
+def extract(  # noqa: PLR0917 - Typer maps each parameter to an option
+    paths: Annotated[list[Path], typer.Argument(help="Contract files or folders.")],
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="Print one JSON object per document to stdout.")
     ] = False,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                f"Password for encrypted PDFs. Prefer {_PASSWORD_ENV} or --ask-password: a "
+                "value typed here is visible to other users of this machine."
+            ),
+            envvar=_PASSWORD_ENV,
+            show_default=False,
+        ),
+    ] = None,
+    ask_password: Annotated[
+        bool, typer.Option("--ask-password", help="Ask for the PDF password, without echo.")
+    ] = False,
+    max_size_mb: Annotated[
+        int, typer.Option(help="Refuse files larger than this many MiB.", min=1)
+    ] = _DEFAULT_LIMITS.max_bytes // _MIB,
+    max_pages: Annotated[
+        int, typer.Option(help="Refuse documents with more pages than this.", min=1)
+    ] = _DEFAULT_LIMITS.max_pages,
 ) -> None:
-    """Extract the canonical terms of contracts, with evidence and confidence."""
+    """Extract the canonical terms of contracts, with evidence and confidence.
+
+    A document that cannot be read or extracted is reported in its place and the others
+    go on; the command then exits with status 1.
+    """
+    if ask_password:
+        password = typer.prompt("PDF password", hide_input=True)
     console = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     extractors = default_extractors()
+    limits = replace(_DEFAULT_LIMITS, max_bytes=max_size_mb * _MIB, max_pages=max_pages)
+    reader = DocumentReader(limits=limits)
+    # Listed first so the progress bar has a total; a missing path is listed too and
+    # reported as that document's error.
+    files = list(document_paths(paths))
+    failed = 0
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Extracting", total=None)
-        for result in read_documents(paths):
-            name = result.path.name
-            if result.document is None:
-                record = failure_json(name, str(result.error))
-            else:
-                try:
-                    record = extraction_json(
-                        extract_document(result.document, extractors), name=name
-                    )
-                except ContractSyncError as error:
-                    record = failure_json(name, str(error))
+        task = progress.add_task("Extracting", total=len(files))
+        for result in read_documents(files, reader=reader, password=password):
+            record, ok = _extract_one(result, extractors)
+            failed += not ok
             progress.advance(task)
             if jsonl:
                 out.print(json.dumps(record, ensure_ascii=False), markup=False)
             else:
                 out.print(_document_table(record))
+    if failed:
+        raise ContractSyncError(
+            f"{failed} of {len(files)} document(s) could not be extracted; the others were. "
+            "Fix the files named above and run contractsync extract on them again."
+        )
+
+
+def _extract_one(
+    result: ReadResult, extractors: Sequence[Extractor]
+) -> tuple[dict[str, Any], bool]:
+    """One document's record, and whether it was extracted; a failure, expected or not,
+    becomes that document's error."""
+    name = result.path.name
+    if result.document is None:
+        return failure_json(name, str(result.error)), False
+    try:
+        return extraction_json(extract_document(result.document, extractors), name=name), True
+    except ContractSyncError as error:
+        return failure_json(name, str(error)), False
+    except Exception as error:  # a bug on one document must not stop the others
+        log.exception("extract_crashed document=%s", result.path)
+        message = (f"extracting failed unexpectedly ({type(error).__name__}: {error}); this is "
+                   "a bug in contractsync, please report it with the file")  # fmt: skip
+        return failure_json(name, message), False
 
 
 def _document_table(record: dict[str, Any]) -> Table:

@@ -28,6 +28,7 @@ from contractsync.documents._ocr import OcrEngine, OcrMode, TesseractOcr
 from contractsync.documents._reader import (
     DocumentReader,
     ReadResult,
+    document_paths,
     iter_pages,
     read_document,
     read_documents,
@@ -47,6 +48,7 @@ __all__ = [
     "ReadLimits",
     "ReadResult",
     "TesseractOcr",
+    "document_paths",
     "iter_pages",
     "normalize_page_text",
     "read_document",

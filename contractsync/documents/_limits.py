@@ -25,10 +25,14 @@ class ReadLimits:
         max_image_pixels: pixels of one image, or of one PDF page rendered for OCR (a
             larger page is rendered at a lower resolution instead of refused).
         ocr_timeout_s: seconds OCR may spend on one page before it is abandoned.
-        max_unzipped_bytes: total uncompressed size of a DOCX's parts.
+        max_unzipped_bytes: total uncompressed size of a DOCX's parts, or of a PDF's
+            compressed streams other than images.
         max_zip_ratio: uncompressed-to-compressed ratio any one DOCX part may have;
             real XML compresses 5-20x, a zip bomb thousands of times.
         ocr_dpi: resolution PDF pages are rendered at for OCR.
+        max_stream_bytes: uncompressed size of any one compressed PDF stream other than an
+            image (page content, fonts, forms). A real page's content is kilobytes; PDFium
+            holds about 20 bytes per byte of drawing operators while it reads a page.
     """
 
     max_bytes: int = 200 * _MIB
@@ -38,15 +42,19 @@ class ReadLimits:
     max_unzipped_bytes: int = 500 * _MIB
     max_zip_ratio: float = 200.0
     ocr_dpi: int = 300
+    max_stream_bytes: int = 32 * _MIB
 
     def check_size(self, source: DocumentSource) -> None:
-        size = source.size()
+        self.check_file_size(source.name, source.size())
+
+    def check_file_size(self, name: str, size: int) -> None:
+        """Refuse a document of ``size`` bytes over ``max_bytes``; call it before reading."""
         if size > self.max_bytes:
             raise DocumentError(
-                f"Document {source.name!r} is {size:,} bytes, over the limit of "
+                f"Document {name!r} is {size:,} bytes, over the limit of "
                 f"{self.max_bytes:,}. Split the document, or raise ReadLimits.max_bytes "
                 "if files this large are expected.",
-                document=source.name,
+                document=name,
                 size=size,
             )
 

@@ -2,6 +2,10 @@
 
 Pages are loaded, read and closed one at a time, and a file on disk is opened by path so
 PDFium reads it on demand; a long PDF therefore never costs more than one page at once.
+Decompression bombs are refused before PDFium spends memory on them: Flate streams are
+measured before the file is opened (``_pdf_streams``), and a page's images are checked
+against ``ReadLimits.max_image_pixels`` before the page is rendered, since rendering
+decodes each image at its full size whatever the output resolution.
 """
 
 from __future__ import annotations
@@ -16,10 +20,14 @@ from PIL import Image
 
 from contractsync.documents._limits import ReadLimits
 from contractsync.documents._ocr import PageRecognizer, RawPage
+from contractsync.documents._pdf_streams import check_pdf_streams
 from contractsync.documents._source import DocumentSource
 from contractsync.errors import DocumentError
 
 _POINTS_PER_INCH = 72
+# How deep into nested Form XObjects images are looked for before rendering: beyond the
+# few tens of levels PDFium itself parses, so no image it would decode is missed.
+_FORM_DEPTH = 64
 
 
 def iter_pdf_pages(
@@ -30,6 +38,7 @@ def iter_pdf_pages(
     password: str | None = None,
 ) -> Iterator[RawPage]:
     """Yield each page's text, from its text layer or, where that is unusable, from OCR."""
+    check_pdf_streams(source, limits)
     pdf = _open(source, password)
     try:
         # PDFium refuses to open a PDF without pages, so count is at least 1 here.
@@ -100,6 +109,7 @@ def _read_page(
         has_images = _has_images(page)
 
         def render() -> tuple[Image.Image, int]:
+            _check_images(page, source, limits, page_number)
             return _render(page, limits)
 
         return recognizer.page(
@@ -120,6 +130,15 @@ def _has_images(page: Any) -> bool:
     return next(iter(images), None) is not None
 
 
+def _check_images(page: Any, source: DocumentSource, limits: ReadLimits, page_number: int) -> None:
+    # Rendering decodes each image at its full size, whatever the output resolution; the
+    # size it declares is read here without decoding a pixel.
+    images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=_FORM_DEPTH)
+    for image in images:
+        width, height = image.get_px_size()
+        limits.check_image(source, width, height, page_number)
+
+
 def _render(page: Any, limits: ReadLimits) -> tuple[Image.Image, int]:
     """Render for OCR at ``limits.ocr_dpi``, lowered where needed to fit the pixel limit."""
     width, height = page.get_size()
@@ -128,7 +147,12 @@ def _render(page: Any, limits: ReadLimits) -> tuple[Image.Image, int]:
     pixels = area_in_points * (dpi / _POINTS_PER_INCH) ** 2
     if pixels > limits.max_image_pixels:
         # An oversized page (a plan, a poster) is rendered coarser rather than refused.
-        dpi = _POINTS_PER_INCH * math.sqrt(limits.max_image_pixels / area_in_points)
+        # pypdfium2 rounds the bitmap's sides up, so the scale s solves
+        # (width * s + 1) * (height * s + 1) = max_image_pixels.
+        sides = width + height
+        room = 4 * area_in_points * (limits.max_image_pixels - 1)
+        scale = (math.sqrt(sides * sides + room) - sides) / (2 * area_in_points)
+        dpi = _POINTS_PER_INCH * scale
     bitmap = page.render(scale=dpi / _POINTS_PER_INCH, grayscale=True)
     # to_pil() shares PDFium's buffer, which dies with the bitmap: keep a copy instead.
     image: Image.Image = bitmap.to_pil().copy()

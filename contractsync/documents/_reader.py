@@ -59,7 +59,8 @@ class DocumentReader:
     """Reads contract files into ``DocumentText``, with OCR for pages that need it.
 
     Attributes:
-        limits: bounds on size, pages, image pixels and OCR time per document.
+        limits: bounds on size, pages, image pixels, inflated size and OCR time per
+            document.
         ocr: the OCR engine; Tesseract by default. It is only called for pages without
             a usable text layer, so digital documents never need it installed.
         ocr_mode: when pages go to OCR (see ``OcrMode``).
@@ -103,15 +104,18 @@ class DocumentReader:
         _, pages = self._pages(_as_source(source, name), password)
         return pages
 
-    def read_many(self, paths: Iterable[str | os.PathLike[str]]) -> Iterator[ReadResult]:
+    def read_many(
+        self, paths: Iterable[str | os.PathLike[str]], *, password: str | None = None
+    ) -> Iterator[ReadResult]:
         """Read each file, walking folders, and yield one result per file, in order.
 
         A file that cannot be read yields a result with its error and the batch goes on.
-        Hidden files and folders (names starting with ".") are skipped.
+        Hidden files and folders (names starting with ".") are skipped. ``password`` is
+        tried on every encrypted PDF; files that are not encrypted ignore it.
         """
-        for path in _walk(paths):
+        for path in document_paths(paths):
             try:
-                yield ReadResult(path, document=self.read(path))
+                yield ReadResult(path, document=self.read(path, password=password))
             except DocumentError as exc:
                 logger.warning("document_unreadable document=%s error=%s", path, exc.code)
                 yield ReadResult(path, error=exc)
@@ -192,7 +196,9 @@ def _as_source(source: DocumentInput, name: str | None) -> DocumentSource:
     return document
 
 
-def _walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def document_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """The files ``read_documents`` reads for ``paths``, in its order: files (existing or
+    not) as given, folders walked in sorted order, hidden files and folders skipped."""
     for entry in paths:
         path = Path(entry)
         if not path.is_dir():
@@ -229,7 +235,10 @@ def iter_pages(
 
 
 def read_documents(
-    paths: Iterable[str | os.PathLike[str]], *, reader: DocumentReader | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    password: str | None = None,
+    reader: DocumentReader | None = None,
 ) -> Iterator[ReadResult]:
     """Read files and folders one file at a time; one bad file never stops the others."""
-    return (reader or DocumentReader()).read_many(paths)
+    return (reader or DocumentReader()).read_many(paths, password=password)

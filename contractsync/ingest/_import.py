@@ -32,7 +32,7 @@ from dbos import DBOS
 from pydantic import SecretStr
 
 from contractsync.context import App
-from contractsync.documents import read_document
+from contractsync.documents import ReadLimits, read_document
 from contractsync.durable import engine_app
 from contractsync.errors import ContractSyncError, DocumentError
 from contractsync.extraction import (
@@ -181,6 +181,8 @@ def _stage(
     app: App, path: Path, actor: str, key_prefix: str | None, password: SecretStr | None
 ) -> dict[str, Any]:
     try:
+        # From stat, before the bytes are read: an oversized file must never be loaded whole.
+        ReadLimits().check_file_size(path.name, path.stat().st_size)
         content = path.read_bytes()
     except OSError as error:
         raise DocumentError(

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -60,6 +61,7 @@ class FakeOcr:
     def __init__(self, text: str = "Recognised contract text on a scanned page.") -> None:
         self.text = text
         self.pages: list[int] = []
+        self.sizes: list[tuple[int, int]] = []
 
     def recognize(
         self, image: Image.Image, *, dpi: int, document: str, page_number: int, timeout_s: float
@@ -67,6 +69,7 @@ class FakeOcr:
         assert image.size[0] > 0
         assert dpi > 0
         self.pages.append(page_number)
+        self.sizes.append(image.size)
         return self.text
 
 
@@ -183,6 +186,12 @@ def text_pdf(pages: Sequence[str], user_password: str | None = None) -> bytes:
             len(stream),
             stream,
         )
+    identity = b" /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    return _pdf_file(objects, trailer=identity + encrypt)
+
+
+def _pdf_file(objects: dict[int, bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of numbered objects (1 is the catalog), with its cross-reference table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
@@ -195,10 +204,74 @@ def text_pdf(pages: Sequence[str], user_password: str | None = None) -> bytes:
     for number in range(1, size):
         out.write(b"%010d 00000 n \n" % offsets[number])
     out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
-        % (size, file_id.hex().encode(), file_id.hex().encode(), encrypt, xref)
+        b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (size, trailer, xref)
     )
     return out.getvalue()
+
+
+def _stream(dictionary: bytes, data: bytes) -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (dictionary, len(data), data)
+
+
+def _one_page_pdf(content: bytes, resources: bytes = b"<< >>", *extra: bytes) -> bytes:
+    """A letter-size page drawing ``content`` (a stream object) with ``resources``; the
+    ``extra`` objects are numbered from 5."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources %s >>" % resources,
+        4: content,
+    }
+    objects.update(enumerate(extra, start=5))
+    return _pdf_file(objects)
+
+
+def flate_bomb_pdf(inflated_bytes: int, layers: int = 1) -> bytes:
+    """A page whose content stream, line-drawing operators Flate-compressed ``layers``
+    times over, is a few kilobytes that inflate to ``inflated_bytes``."""
+    operators = b"0 0 m 100 100 l S\n" * 4096
+    data = b"".join(operators for _ in range(inflated_bytes // len(operators) + 1))
+    for _ in range(layers):
+        data = zlib.compress(data, 9)
+    filters = b" ".join([b"/FlateDecode"] * layers)
+    return _one_page_pdf(_stream(b"/Filter [%s]" % filters, data))
+
+
+def image_pdf(width: int, height: int, *, in_form: bool = False) -> bytes:
+    """A page covered by one grey image of ``width`` x ``height`` pixels, stored as Flate
+    (black, so a large image is a small file); ``in_form`` puts it inside a Form XObject."""
+    compressor = zlib.compressobj(9)
+    row = bytes(width)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    image = _stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode" % (width, height),
+        pixels,
+    )
+    draw = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+    if not in_form:
+        return _one_page_pdf(_stream(b"", draw), b"<< /XObject << /Im1 5 0 R >> >>", image)
+    form = _stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+        b"/Resources << /XObject << /Im1 5 0 R >> >>",
+        draw,
+    )
+    return _one_page_pdf(_stream(b"", b"/Fm1 Do"), b"<< /XObject << /Fm1 6 0 R >> >>", image, form)
+
+
+def mixed_pdf(path: Path, font_path: Path, text: str) -> Path:
+    """Page 1 with ``text`` in a text layer, page 2 a scan of ``SCAN_LINES`` (image only)."""
+    scan = save_scan(path.with_name(f"{path.stem}-scan.pdf"), font_path)
+    document = pdfium.PdfDocument(text_pdf([text]))
+    scanned = pdfium.PdfDocument(scan)
+    try:
+        document.import_pages(scanned)
+        document.save(path)
+    finally:
+        scanned.close()
+        document.close()
+    return path
 
 
 # --- DOCX ------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from document_builders import (
     FakeOcr,
     build_docx,
     cuad_pdf,
+    flate_bomb_pdf,
+    image_pdf,
     png_with_size,
     save_scan,
     text_pdf,
@@ -103,6 +105,45 @@ def test_image_decompression_bomb(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
     path.write_bytes(png_with_size(100_000, 100_000))
     assert "decompression bomb" in read_error(path)
+
+
+@pytest.mark.parametrize(
+    "layers", [pytest.param(1, id="flate"), pytest.param(2, id="flate-within-flate")]
+)
+def test_pdf_content_stream_bomb(tmp_path: Path, layers: int) -> None:
+    # A few kilobytes inflating to 4 MiB against a 1 MiB limit: the same shape as a 200 KB
+    # stream inflating to 200 MB, which cost PDFium 2 GB, at a fraction of the time.
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(flate_bomb_pdf(4 << 20, layers=layers))
+    reader = DocumentReader(ocr=FakeOcr(), limits=ReadLimits(max_stream_bytes=1 << 20))
+    message = read_error(path, reader)
+    assert "possible decompression bomb" in message
+    assert "ReadLimits.max_stream_bytes" in message
+
+
+def test_pdf_streams_over_the_total_inflated_limit(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(flate_bomb_pdf(4 << 20))
+    limits = ReadLimits(max_stream_bytes=8 << 20, max_unzipped_bytes=2 << 20)
+    message = read_error(path, DocumentReader(ocr=FakeOcr(), limits=limits))
+    assert "possible decompression bomb" in message
+    assert "ReadLimits.max_unzipped_bytes" in message
+
+
+@pytest.mark.parametrize(
+    "in_form", [pytest.param(False, id="on-the-page"), pytest.param(True, id="inside-a-form")]
+)
+def test_pdf_image_bomb_is_refused_before_rendering(tmp_path: Path, in_form: bool) -> None:
+    # 9 MP against a 1 MP limit; in the wild, 40,000 x 40,000 pixels in a 1.5 MB file.
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(image_pdf(3000, 3000, in_form=in_form))
+    ocr = FakeOcr()
+    reader = DocumentReader(ocr=ocr, limits=ReadLimits(max_image_pixels=1_000_000))
+    message = read_error(path, reader)
+    assert "3,000 x 3,000 pixels" in message
+    assert "possible decompression bomb" in message
+    assert "ReadLimits.max_image_pixels" in message
+    assert ocr.pages == []
 
 
 def test_docx_zip_bomb_by_ratio(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from document_builders import build_docx, cuad_pdf, text_pdf
 
-from contractsync.documents import DocumentReader, read_documents
+from contractsync.documents import DocumentReader, document_paths, read_documents
 
 
 def test_folders_are_walked_and_errors_are_results(tmp_path: Path) -> None:
@@ -65,3 +65,23 @@ def test_unexpected_crash_in_one_file_is_contained(
     assert results[0].error is not None
     assert "parser bug" in str(results[0].error)
     assert "report" in str(results[0].error)
+
+
+def test_a_password_opens_the_encrypted_pdfs_of_a_batch(tmp_path: Path) -> None:
+    (tmp_path / "a-locked.pdf").write_bytes(text_pdf(["Fee: 100 dollars."], user_password="pw"))
+    (tmp_path / "b-plain.txt").write_text("Term: one year.")
+    results = list(read_documents([tmp_path], password="pw"))
+    assert [r.ok for r in results] == [True, True]
+    assert results[0].document is not None
+    assert results[0].document.text == "Fee: 100 dollars."
+
+
+def test_document_paths_lists_what_a_batch_reads(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "c.txt").write_text("c")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".hidden").write_text("h")
+    missing = tmp_path / "gone.pdf"
+    listed = list(document_paths([tmp_path, missing]))
+    assert listed == [tmp_path / "a.txt", tmp_path / "b" / "c.txt", missing]
+    assert [r.path for r in read_documents([tmp_path, missing])] == listed

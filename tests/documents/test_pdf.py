@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
-from document_builders import FakeOcr, cuad_pdf, text_pdf
+from document_builders import FakeOcr, cuad_pdf, image_pdf, mixed_pdf, text_pdf
 
-from contractsync.documents import DocumentReader, MediaType, OcrMode, iter_pages, read_document
+from contractsync.documents import (
+    DocumentReader,
+    MediaType,
+    OcrMode,
+    ReadLimits,
+    iter_pages,
+    read_document,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +93,42 @@ def test_file_named_docx_that_is_a_pdf_is_read_as_pdf(tmp_path: Path) -> None:
     path = tmp_path / "contract.docx"
     path.write_bytes(text_pdf(["Actually a PDF."]))
     assert read_document(path).media_type is MediaType.PDF
+
+
+def test_ocr_renders_a_page_within_the_pixel_limit(fake_ocr: FakeOcr) -> None:
+    reader = DocumentReader(
+        ocr=fake_ocr, ocr_mode=OcrMode.ALWAYS, limits=ReadLimits(max_image_pixels=100_000)
+    )
+    reader.read(text_pdf(["A page read by OCR at a lowered resolution."]), name="big.pdf")
+    [(width, height)] = fake_ocr.sizes
+    assert width * height <= 100_000
+    assert width * height > 95_000, "lowered no further than the limit needs"
+
+
+def test_an_image_within_the_limits_is_rendered_for_ocr(fake_ocr: FakeOcr) -> None:
+    document = DocumentReader(ocr=fake_ocr).read(image_pdf(1200, 1500), name="scan.pdf")
+    assert fake_ocr.pages == [1]
+    assert document.pages[0].ocr
+
+
+def test_mixed_pdf_reads_each_page_its_own_way(
+    tmp_path: Path, font_path: Path, fake_ocr: FakeOcr
+) -> None:
+    text = "This Supply Agreement is governed by the laws of Delaware."
+    path = mixed_pdf(tmp_path / "mixed.pdf", font_path, text)
+    document = DocumentReader(ocr=fake_ocr).read(path)
+    assert [page.ocr for page in document.pages] == [False, True]
+    assert document.page(1).text == text
+    assert fake_ocr.pages == [2]
+
+
+@pytest.mark.usefixtures("needs_tesseract")
+def test_mixed_pdf_with_tesseract(tmp_path: Path, font_path: Path) -> None:
+    text = "This Supply Agreement is governed by the laws of Delaware."
+    document = read_document(mixed_pdf(tmp_path / "mixed.pdf", font_path, text))
+    layer, scan = document.pages
+    assert not layer.ocr
+    assert layer.text == text
+    assert scan.ocr
+    words = set(re.findall(r"[a-z0-9]+", scan.text.casefold()))
+    assert words >= {"supply", "agreement", "northwind", "contoso", "2021"}

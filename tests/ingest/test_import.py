@@ -297,3 +297,30 @@ def test_an_amended_notice_period_changes_the_notice_not_the_renewal_term(
     assert terms.renewal_notice_period.value == Duration(days=90)
     assert terms.renewal_term is not None
     assert terms.renewal_term.value == Duration(months=12)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contractsync.documents import ReadLimits
+
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as handle:
+        handle.truncate(ReadLimits().max_bytes + 1)  # sparse: costs neither disk nor memory
+    original = tmp_path / "supply.txt"
+    original.write_text(ORIGINAL, encoding="utf-8")
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def recording_read_bytes(self: Path) -> bytes:
+        read.append(self)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", recording_read_bytes)
+    outcomes = _import(app, huge, original)
+    assert [o["action"] for o in outcomes] == ["failed", "created"]
+    message = outcomes[0]["message"]
+    assert f"'huge.pdf' is {ReadLimits().max_bytes + 1:,} bytes, over the limit" in message
+    assert "ReadLimits.max_bytes" in message
+    assert huge not in read
+    assert original in read
