@@ -40,8 +40,12 @@ Chosen on the CUAD development set as the lowest threshold whose auto-approved v
 are at least 97% right (measured: see ``bench/results/extraction.json``)."""
 SHRINKAGE = 4.0
 UNCALIBRATED_CAP = 0.8
-MIN_EVIDENCE = 8
-"""Firings a rule needs on the labelled set before its values may be auto-approved."""
+MIN_EVIDENCE = 12
+"""Firings a rule needs on the labelled set before its values may be auto-approved.
+
+Chosen by 5-fold cross-validation on CUAD dev: auto-approved precision was 97.1% with 8
+firings and 97.5% with 12, at 66% and 64% coverage; the review target is 97%, and a wrong
+value that skips review costs more than a right one that waits."""
 CALIBRATION_FILE = "calibration.json"
 
 
