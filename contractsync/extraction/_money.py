@@ -74,6 +74,9 @@ def parse_money(text: str) -> Money | None:
             return None
         if scale:
             amount *= _SCALES[scale]
+            if amount == amount.to_integral_value():
+                # "$2.4 million" is 2400000, not 2400000.0, when it is shown or compared as text.
+                amount = amount.quantize(Decimal(1))
         return Money(amount=amount, currency=currency)
     return None
 

@@ -21,6 +21,7 @@ from ._rules_expiration import term
 from ._rules_law import governing_law
 from ._rules_obligations import obligations
 from ._rules_parties import parties
+from ._rules_tables import labelled_lines, table_rows
 from ._rules_term import renewal, termination_for_convenience
 from ._text import ContractText
 
@@ -51,12 +52,17 @@ class RulesExtractor:
         starts: dict[str, date] = {
             c.field: c.value for c in date_candidates if isinstance(c.value, date)
         }
+        # A labelled table row ("Term | 36 months") is the deal's stated value.
+        found.extend(table_rows(text))
         found.extend(term(text, starts))
         found.extend(renewal(text))
         found.extend(governing_law(text))
         found.extend(termination_for_convenience(text))
         found.extend(commercial_terms(text))
         found.extend(obligations(text))
+        # "Label: value" lines also head schedules and notices: they only fill what the
+        # prose left unread.
+        found.extend(labelled_lines(text))
         stamped = [replace(c, extractor=self.name, version=self.version) for c in found]
         return self.calibration.apply(_first_per_field(stamped))
 

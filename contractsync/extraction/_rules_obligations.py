@@ -1,11 +1,19 @@
 """Obligations: service levels, deliverables and payments, each with its evidence.
 
-* Service levels: an availability/uptime (or response/resolution time) target with its
-  comparison, and the service credit for missing it when the same or next sentence
-  names one (``a credit of 10% of the monthly fee``).
+* Service levels (``_rules_service_levels``): an availability/uptime target, or a support
+  response/resolution time, with the service credit for missing it when the same or next
+  sentence names one (``a credit of 10% of the monthly fee``).
 * Deliverables: a party ``shall deliver``/``provide``/``submit`` something by a date.
 * Payments: a party ``shall pay`` an amount, with a due date or a recurrence
-  (``monthly``, ``quarterly``, ``annually``) starting on a stated date.
+  (``monthly``, ``quarterly``, ``annually``) starting on a stated date (rule ``payment``).
+* Payment schedules, with or without an amount (rule ``payment_schedule``): a sentence
+  that says something is paid or payable on a schedule relative to another date
+  (``within thirty (30) days after the end of each calendar quarter``, ``within 30 days
+  of acceptance``), on a day of each period (``on or before the 15th day of each month``),
+  in a cycle (``quarterly in advance``) or in installments. The model's ``Recurrence``
+  needs a start date, so the schedule stays in the description unless the sentence states
+  one (``commencing on January 1, 2025``). Terms relative to an invoice are
+  ``payment_terms_days``, not obligations.
 
 Keys are stable within a document (``sla-1``, ``deliverable-2``, ``payment-1``). The
 obligor is ``counterparty`` unless the text says ``either``/``each`` party (``both``):
@@ -15,7 +23,7 @@ which side "we" are is known to the reviewer, not the extractor.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from datetime import date
 
 from contractsync.model import (
     Duration,
@@ -24,26 +32,16 @@ from contractsync.model import (
     ObligationKind,
     OwnerRole,
     Recurrence,
-    Remedy,
-    ServiceLevel,
 )
 
 from ._candidate import Candidate, make_snippet
 from ._dates import DATE, parse_date
 from ._money import MONEY, parse_money
-from ._text import ContractText
+from ._numbers import NUMBER
+from ._rules_service_levels import service_levels
+from ._text import ContractText, Sentence
 
 _MAX_PER_KIND = 10
-_SLA = re.compile(
-    r"(?P<metric>availability|uptime|up-time|service\s+level)[^.;]{0,80}?(?P<cmp>at\s+least|"
-    r"no\s+less\s+than|not\s+less\s+than|minimum\s+of|of|equal\s+to\s+or\s+greater\s+than)?\s*"
-    r"(?P<target>\d{2}(?:\.\d+)?)\s*(?:%|percent)",
-    re.IGNORECASE,
-)
-_CREDIT = re.compile(
-    r"(?:service\s+)?credits?\s+(?:of|equal\s+to)\s+(?P<credit>\d+(?:\.\d+)?)\s*(?:%|percent)",
-    re.IGNORECASE,
-)
 _DELIVER = re.compile(
     rf"\bshall\s+(?:deliver|provide|submit|furnish|complete)\s+(?P<what>[^.;]{{5,160}}?)\s+"
     rf"(?:by|no\s+later\s+than|on\s+or\s+before|prior\s+to)\s+(?P<date>{DATE})",
@@ -56,9 +54,32 @@ _PAY = re.compile(
 _DUE = re.compile(rf"(?:by|on\s+or\s+before|no\s+later\s+than|on)\s+(?P<date>{DATE})", re.I)
 _EVERY = re.compile(r"\b(?P<every>monthly|quarterly|annually|per\s+month|per\s+quarter|per\s+year)",
                     re.IGNORECASE)  # fmt: skip
-_STEPS = {"monthly": 1, "per month": 1, "quarterly": 3, "per quarter": 3, "annually": 12,
-          "per year": 12}  # fmt: skip
+_STEPS = {"monthly": 1, "per month": 1, "month": 1, "quarterly": 3, "per quarter": 3,
+          "quarter": 3, "annually": 12, "annual": 12, "per year": 12, "year": 12,
+          "semi-annually": 6, "semi-annual": 6, "half-year": 6, "half year": 6}  # fmt: skip
 _STARTING = re.compile(rf"(?:commencing|beginning|starting)\s+(?:on\s+)?(?P<date>{DATE})", re.I)
+_PAYING = re.compile(
+    r"\b(?:shall|will|must|agrees?\s+to|to)\s+(?:\w+\s+)?(?:pay|remit)\b|\bpayable\b"
+    r"|\b(?:be|is|are|become|becomes)\s+(?:due|paid)\b|\bpayments?\s+(?:shall|will)\s+be\s+made\b",
+    re.IGNORECASE,
+)
+_SCHEDULE = re.compile(
+    r"\b(?:after|following|of|from)\s+the\s+(?:end|close|last\s+day)\s+of\s+(?:each|every|the\s+"
+    r"(?:applicable|relevant|preceding))\s+(?:calendar\s+|fiscal\s+|contract\s+)?"
+    r"(?P<period>month|quarter|year|half[\s-]year)\b"
+    r"|\bon\s+or\s+before\s+the\s+[\w-]+\s+(?:business\s+)?day\s+of\s+(?:each|every)\s+"
+    r"(?:calendar\s+)?(?P<day_of>month|quarter|year)\b"
+    r"|\b(?P<cycle>monthly|quarterly|annually|semi-annually)\s+in\s+(?:advance|arrears)\b"
+    rf"|\bin\s+(?:{NUMBER}\s+)?(?:equal\s+)?(?:consecutive\s+)?"
+    r"(?:(?P<installments>monthly|quarterly|annual|semi-annual)\s+)?(?:installments|instalments)\b"
+    rf"|\b(?:within|no\s+later\s+than|not\s+later\s+than)\s+(?:{NUMBER})\s+(?:calendar\s+|"
+    r"business\s+|working\s+)?days?\s+(?:after|following|of|from)\s+(?:the\s+)?(?:Effective\s+Date"
+    r"|execution|signing|signature|acceptance|delivery|completion|achievement|occurrence)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(MONEY, re.IGNORECASE)
+# "fails to pay … and does not cure within ten days of notice" is a default, not a schedule.
+_DEFAULT = re.compile(r"\bcure[ds]?\b|\bdefault\b|\bfail(?:s|ed|ure)?\s+to\s+pay\b", re.I)
 
 
 def obligations(text: ContractText) -> list[Candidate]:
@@ -72,28 +93,18 @@ def obligations(text: ContractText) -> list[Candidate]:
 
 def _service_levels(text: ContractText) -> list[Candidate]:
     found: list[Candidate] = []
-    for match in _SLA.finditer(text.text):
-        target = Decimal(match["target"])
-        if not 50 <= target <= 100:
-            continue
-        sentence = text.sentence_at(match.start())
-        following = text.text[sentence.end : sentence.end + 400]
-        credit = _CREDIT.search(sentence.text) or _CREDIT.search(following)
-        remedy = None
-        if credit is not None and Decimal(credit["credit"]) <= 100:
-            remedy = Remedy(description=credit.group(), credit_percent=Decimal(credit["credit"]))
-        metric = "availability" if "avail" in match["metric"].casefold() else "uptime"
+    for measured in service_levels(text)[:_MAX_PER_KIND]:
+        sentence = measured.sentence
         obligation = Obligation(
             key=f"sla-{len(found) + 1}",
             kind=ObligationKind.SERVICE_LEVEL,
             description=_describe(sentence.text),
             obligor=_obligor(sentence.text),
-            service_level=ServiceLevel(metric=metric, target=target, unit="percent"),
-            remedy=remedy,
+            service_level=measured.level,
+            remedy=measured.remedy,
         )
-        found.append(_candidate(text, sentence.start, sentence.end, obligation, "service_level"))
-        if len(found) >= _MAX_PER_KIND:
-            break
+        rule = "service_level" if measured.level.unit == "percent" else "support_time"
+        found.append(_candidate(text, sentence, obligation, rule))
     return found
 
 
@@ -111,7 +122,7 @@ def _deliverables(text: ContractText) -> list[Candidate]:
             obligor=_obligor(sentence.text),
             due_date=due,
         )
-        found.append(_candidate(text, sentence.start, sentence.end, obligation, "deliverable"))
+        found.append(_candidate(text, sentence, obligation, "deliverable"))
         if len(found) >= _MAX_PER_KIND:
             break
     return found
@@ -128,28 +139,69 @@ def _payments(text: ContractText) -> list[Candidate]:
         every = _EVERY.search(rest) or _EVERY.search(match["what"])
         starting = _STARTING.search(rest)
         due_date = parse_date(due["date"]) if due else None
-        recurrence = None
-        if every is not None and starting is not None:
-            start = parse_date(starting["date"])
-            if start is not None:
-                months = _STEPS[re.sub(r"\s+", " ", every["every"].casefold())]
-                recurrence = Recurrence(every=Duration(months=months), starts=start)
-                due_date = None
+        recurrence = _recurrence(every["every"] if every else None, starting)
         sentence = text.sentence_at(match.start())
-        obligation = Obligation(
-            key=f"payment-{len(found) + 1}",
-            kind=ObligationKind.PAYMENT,
-            description=_describe(sentence.text),
-            obligor=_obligor(sentence.text),
-            owner_role=OwnerRole.FINANCE,
-            due_date=due_date,
-            recurrence=recurrence,
-            amount=money,
+        obligation = _payment(len(found) + 1, sentence, money, due_date, recurrence)
+        found.append(_candidate(text, sentence, obligation, "payment"))
+        if len(found) >= _MAX_PER_KIND:
+            return found
+    paid_sentences = {candidate.start for candidate in found}
+    for match in _SCHEDULE.finditer(text.text):
+        sentence = text.sentence_at(match.start())
+        if sentence.start in paid_sentences or not _PAYING.search(sentence.text):
+            continue
+        if _DEFAULT.search(sentence.text):
+            continue
+        paid_sentences.add(sentence.start)
+        period = match["period"] or match["day_of"] or match["cycle"] or match["installments"]
+        recurrence = _recurrence(period, _STARTING.search(sentence.text))
+        due = _DUE.search(sentence.text) if recurrence is None else None
+        obligation = _payment(
+            len(found) + 1,
+            sentence,
+            _sole_amount(sentence.text),
+            parse_date(due["date"]) if due else None,
+            recurrence,
         )
-        found.append(_candidate(text, sentence.start, sentence.end, obligation, "payment"))
+        found.append(_candidate(text, sentence, obligation, "payment_schedule"))
         if len(found) >= _MAX_PER_KIND:
             break
     return found
+
+
+def _payment(
+    number: int,
+    sentence: Sentence,
+    amount: Money | None,
+    due_date: date | None,
+    recurrence: Recurrence | None,
+) -> Obligation:
+    return Obligation(
+        key=f"payment-{number}",
+        kind=ObligationKind.PAYMENT,
+        description=_describe(sentence.text),
+        obligor=_obligor(sentence.text),
+        owner_role=OwnerRole.FINANCE,
+        due_date=None if recurrence is not None else due_date,
+        recurrence=recurrence,
+        amount=amount,
+    )
+
+
+def _recurrence(period: str | None, starting: re.Match[str] | None) -> Recurrence | None:
+    if period is None or starting is None:
+        return None
+    start = parse_date(starting["date"])
+    months = _STEPS.get(re.sub(r"\s+", " ", period.casefold()))
+    if start is None or months is None:
+        return None
+    return Recurrence(every=Duration(months=months), starts=start)
+
+
+def _sole_amount(sentence: str) -> Money | None:
+    # With two amounts (an annual fee and its installments) which one is owed is unclear.
+    amounts = {parse_money(match.group()) for match in _MONEY.finditer(sentence)} - {None}
+    return next(iter(amounts)) if len(amounts) == 1 else None
 
 
 def _obligor(sentence: str) -> str:
@@ -164,13 +216,13 @@ def _describe(sentence: str) -> str:
     return make_snippet(sentence, 0, len(sentence))[:300] or "obligation"
 
 
-def _candidate(text: ContractText, start: int, end: int, value: Obligation, rule: str) -> Candidate:
+def _candidate(text: ContractText, sentence: Sentence, value: Obligation, rule: str) -> Candidate:
     return Candidate(
         field="obligations",
         value=value,
-        start=start,
-        end=end,
-        snippet=make_snippet(text.text, start, end),
+        start=sentence.start,
+        end=sentence.end,
+        snippet=make_snippet(text.text, sentence.start, sentence.end),
         rule=rule,
         confidence=0.6,
     )

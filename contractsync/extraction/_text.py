@@ -54,10 +54,12 @@ class ContractText:
     def sentence_at(self, position: int, *, reach: int = _MAX_REACH) -> Sentence:
         """The sentence holding ``position``, bounded to ``reach`` characters each way."""
         low = max(0, position - reach)
-        before = self.text[low:position]
         start = low
-        for match in _BOUNDARY.finditer(before):
-            start = low + match.end()
+        # One character past ``position``: a boundary looks ahead at the capital that
+        # starts the next sentence, which may be the character at ``position`` itself.
+        for match in _BOUNDARY.finditer(self.text, low, min(len(self.text), position + 1)):
+            if match.end() <= position:
+                start = match.end()
         high = min(len(self.text), position + reach)
         after = _BOUNDARY.search(self.text, position, high)
         end = after.start() + 1 if after else high

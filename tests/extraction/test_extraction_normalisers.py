@@ -316,3 +316,13 @@ def test_jurisdictions(phrase: str, code: str) -> None:
 
 def test_no_jurisdiction() -> None:
     assert resolve_jurisdiction("the state in which the restaurant is located") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("$2.4 million", "2400000"), ("EUR 1.25 thousand", "1250"), ("$0.5 million", "500000")],
+)
+def test_scaled_amounts_keep_no_spurious_decimals(text: str, expected: str) -> None:
+    money = parse_money(text)
+    assert money is not None
+    assert str(money.amount) == expected
