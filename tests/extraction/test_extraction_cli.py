@@ -42,6 +42,9 @@ def test_extract_jsonl_schema(tmp_path: Path, cases: Path) -> None:
     fields = good["fields"]
     assert fields["parties"]["value"][0] == {"name": "Northwind Analytics, Inc.", "role": "vendor"}
     assert fields["effective_date"]["value"] == "2021-03-05"
+    assert fields["agreement_date"]["value"] == "2021-03-05"
+    assert fields["expiration_date"]["value"] == "2024-03-04"
+    assert fields["auto_renew"]["value"] is True
     assert fields["renewal_term"]["value"] == {"months": 12}
     assert fields["renewal_notice_period"]["value"] == {"days": 90}
     assert fields["governing_law"]["value"] == {"country": "CA", "subdivision": "CA-ON",
@@ -187,3 +190,17 @@ def test_read_limits_are_options(tmp_path: Path) -> None:
     assert "2 pages, over the limit of 1" in too_long
     [too_large] = by_name["large.txt"]["errors"]
     assert "over the limit of 1,048,576" in too_large
+
+
+def test_extract_jsonl_writes_a_perpetual_term_as_the_word(tmp_path: Path) -> None:
+    (tmp_path / "nda.txt").write_text(
+        "MUTUAL NONDISCLOSURE AGREEMENT\n\nThis Agreement is made as of May 1, 2020 by and "
+        'between Alder Inc. ("Alder") and Birch LLC ("Birch").\n\n1. Term. This Agreement '
+        "shall remain in effect until terminated by either party.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "nda.txt"), "--jsonl"])
+    assert result.exit_code == 0, result.output
+    fields = _records(result)["nda.txt"]["fields"]
+    assert fields["expiration_date"]["value"] == "perpetual"
+    assert fields["agreement_date"]["value"] == "2020-05-01"
