@@ -324,3 +324,32 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     assert "ReadLimits.max_bytes" in message
     assert huge not in read
     assert original in read
+
+
+def _notice_amendment(number: str, made: str, days: str) -> str:
+    return (
+        f"{number} AMENDMENT TO SUPPLY AGREEMENT\n\nThis {number.title()} Amendment is made as of "
+        f"{made} by and between Kestrel Foods Ltd. and Marlow Grocers, Inc., and amends the "
+        "Supply Agreement dated January 15, 2019.\n\nNOW, THEREFORE, the parties agree as "
+        f"follows:\n\n1. The renewal notice period is hereby amended to {days} days.\n"
+    )
+
+
+def test_two_amendments_apply_in_the_order_they_take_effect(app: App, tmp_path: Path) -> None:
+    original = tmp_path / "supply.txt"
+    original.write_text(ORIGINAL, encoding="utf-8")
+    # Named so that the later amendment is imported first.
+    (tmp_path / "a-second.txt").write_text(
+        _notice_amendment("SECOND", "June 1, 2021", "ninety (90)"), encoding="utf-8"
+    )
+    (tmp_path / "b-first.txt").write_text(
+        _notice_amendment("FIRST", "March 1, 2020", "sixty (60)"), encoding="utf-8"
+    )
+    outcomes = _import(app, original, tmp_path / "a-second.txt", tmp_path / "b-first.txt")
+    assert [o["action"] for o in outcomes] == ["created", "attached", "attached"]
+    contract = app.contracts.get(str(outcomes[0]["contract_key"])).contract
+    assert [a.effective_date for a in contract.amendments] == [date(2020, 3, 1), date(2021, 6, 1)]
+    for on, days in [(date(2020, 6, 1), 60), (date(2021, 6, 1), 90), (None, 90)]:
+        notice = contract.current_terms(on).renewal_notice_period
+        assert notice is not None
+        assert notice.value == Duration(days=days)
