@@ -2,7 +2,8 @@
 
 A bare ``$`` is read as US dollars, the convention of the (mostly US) filings contracts
 come from; a prefixed dollar (``C$``, ``A$``, ``HK$``) or an ISO code next to the amount
-overrides it. Currency codes are checked against ISO 4217 through pycountry.
+overrides it. Currency codes are checked against ISO 4217 through pycountry. Dollar
+amounts are never grouped with plain spaces, so ``$500 100 days`` is $500.
 
 Amounts may group thousands with commas, dots, apostrophes or spaces (``1,234,567.89``,
 ``1.234.567,89``, ``1'234'567.89``, ``1 234 567,89``). A final dot or comma followed by one
@@ -68,7 +69,11 @@ def parse_money(text: str) -> Money | None:
         if currency is None:
             continue
         scale = match["scale"].strip().casefold()
-        amount = _amount(match["amount"], scaled=bool(scale))
+        digits = match["amount"]
+        if (match["pre"] or "").endswith("$") and " " in digits:
+            # Dollar amounts are not grouped with spaces: "$500 100 days after" is $500.
+            digits, scale = digits.split(" ", 1)[0], ""
+        amount = _amount(digits, scaled=bool(scale))
         if amount is None:
             # The first amount is the one meant; skipping to a later one would be a guess.
             return None

@@ -326,3 +326,8 @@ def test_scaled_amounts_keep_no_spurious_decimals(text: str, expected: str) -> N
     money = parse_money(text)
     assert money is not None
     assert str(money.amount) == expected
+
+
+def test_dollar_amounts_are_not_grouped_with_spaces() -> None:
+    assert parse_money("a fee of $500 100 days after delivery") == parse_money("$500")
+    assert parse_money("EUR 5 000 000") == parse_money("EUR 5,000,000")
