@@ -228,10 +228,12 @@ def test_durations_in_compound_words() -> None:
     assert parse_duration("one hundred and twenty days") == Duration(days=120)
 
 
-US_STATES = [
-    s for s in pycountry.subdivisions.get(country_code="US") if s.type in {"State", "District"}
-]
-CANADA = list(pycountry.subdivisions.get(country_code="CA"))
+# Sorted: pycountry returns sets, and parallel test workers must collect the same order.
+US_STATES = sorted(
+    (s for s in pycountry.subdivisions.get(country_code="US") if s.type in {"State", "District"}),
+    key=lambda s: s.code,
+)
+CANADA = sorted(pycountry.subdivisions.get(country_code="CA"), key=lambda s: s.code)
 
 
 def _country_names() -> list[tuple[str, str]]:
