@@ -8,11 +8,14 @@ except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import sqlalchemy as sa
@@ -179,3 +182,22 @@ def org_client(packaged_org: SandboxOrg) -> Iterator[OrgClient]:
     client = sandbox_client(packaged_org)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def document_builders() -> ModuleType:
+    """The documents tests' file builders (encrypted and bomb PDFs, scans), for any test.
+
+    They sit beside the documents tests, whose folder is on sys.path only when those tests
+    are collected too.
+    """
+    loaded = sys.modules.get("document_builders")
+    if loaded is not None:
+        return loaded
+    path = Path(__file__).parent / "documents" / "document_builders.py"
+    spec = importlib.util.spec_from_file_location("document_builders", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +21,6 @@ from rich.table import Table
 
 from contractsync.documents import (
     DocumentReader,
-    ReadLimits,
     ReadResult,
     document_paths,
     read_documents,
@@ -39,13 +37,20 @@ from contractsync.extraction import (
 )
 from contractsync.extraction.evaluation import EvalReport, evaluate_cuad
 
+from ._read_options import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_SIZE_MB,
+    AskPasswordOption,
+    MaxPagesOption,
+    MaxSizeOption,
+    PasswordOption,
+    pdf_password,
+    read_limits,
+)
+
 log = logging.getLogger(__name__)
 
 eval_app = typer.Typer(help="Measure the extractors on labelled contracts.", no_args_is_help=True)
-
-_PASSWORD_ENV = "CONTRACTSYNC_PDF_PASSWORD"  # noqa: S105 - a variable name, not a secret
-_DEFAULT_LIMITS = ReadLimits()
-_MIB = 1 << 20
 
 
 def extract(  # noqa: PLR0917 - Typer maps each parameter to an option
@@ -53,39 +58,21 @@ def extract(  # noqa: PLR0917 - Typer maps each parameter to an option
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="Print one JSON object per document to stdout.")
     ] = False,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help=(
-                f"Password for encrypted PDFs. Prefer {_PASSWORD_ENV} or --ask-password: a "
-                "value typed here is visible to other users of this machine."
-            ),
-            envvar=_PASSWORD_ENV,
-            show_default=False,
-        ),
-    ] = None,
-    ask_password: Annotated[
-        bool, typer.Option("--ask-password", help="Ask for the PDF password, without echo.")
-    ] = False,
-    max_size_mb: Annotated[
-        int, typer.Option(help="Refuse files larger than this many MiB.", min=1)
-    ] = _DEFAULT_LIMITS.max_bytes // _MIB,
-    max_pages: Annotated[
-        int, typer.Option(help="Refuse documents with more pages than this.", min=1)
-    ] = _DEFAULT_LIMITS.max_pages,
+    password: PasswordOption = None,
+    ask_password: AskPasswordOption = False,
+    max_size_mb: MaxSizeOption = DEFAULT_MAX_SIZE_MB,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
 ) -> None:
     """Extract the canonical terms of contracts, with evidence and confidence.
 
     A document that cannot be read or extracted is reported in its place and the others
     go on; the command then exits with status 1.
     """
-    if ask_password:
-        password = typer.prompt("PDF password", hide_input=True)
+    password = pdf_password(password, ask_password)
     console = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     extractors = default_extractors()
-    limits = replace(_DEFAULT_LIMITS, max_bytes=max_size_mb * _MIB, max_pages=max_pages)
-    reader = DocumentReader(limits=limits)
+    reader = DocumentReader(limits=read_limits(max_size_mb, max_pages))
     # Listed first so the progress bar has a total; a missing path is listed too and
     # reported as that document's error.
     files = list(document_paths(paths))

@@ -19,22 +19,32 @@ from contractsync.durable import durable_engine, finish_recovered_workflows
 from contractsync.errors import ConfigurationError, ContractSyncError
 from contractsync.ingest import ImportOutcome, import_documents, import_files
 
+from ._read_options import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_SIZE_MB,
+    AskPasswordOption,
+    MaxPagesOption,
+    MaxSizeOption,
+    PasswordOption,
+    pdf_password,
+    read_limits,
+)
 from ._state import state
 
 
-def import_contracts(
+def import_contracts(  # noqa: PLR0917 - Typer maps each parameter to an option
     ctx: typer.Context,
     paths: Annotated[
         list[Path],
         typer.Argument(help="Contract documents (PDF, DOCX, text, HTML, scans) or folders."),
     ],
-    password: Annotated[
-        str | None,
-        typer.Option(help="Password for encrypted PDFs (kept in memory, never stored)."),
-    ] = None,
+    password: PasswordOption = None,
     key_prefix: Annotated[
         str | None, typer.Option(help="Put in front of every new contract key.")
     ] = None,
+    ask_password: AskPasswordOption = False,
+    max_size_mb: MaxSizeOption = DEFAULT_MAX_SIZE_MB,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
 ) -> None:
     """Import contract documents: extract their terms and store them as contracts.
 
@@ -56,6 +66,7 @@ def import_contracts(
             "Give the documents or the folders that hold them."
         )
     app = cli.app()
+    password = pdf_password(password, ask_password)
     secret = SecretStr(password) if password else None
     with durable_engine(app) as launched_at:
         finish_recovered_workflows(launched_at=launched_at)
@@ -66,6 +77,7 @@ def import_contracts(
                 app.actor,
                 key_prefix=key_prefix,
                 password=secret,
+                limits=read_limits(max_size_mb, max_pages),
                 on_document=lambda _path: progress.advance(task),
             )
     cli.console.print(_outcomes_table(outcomes))

@@ -52,8 +52,8 @@ class ReadLimits:
         if size > self.max_bytes:
             raise DocumentError(
                 f"Document {name!r} is {size:,} bytes, over the limit of "
-                f"{self.max_bytes:,}. Split the document, or raise ReadLimits.max_bytes "
-                "if files this large are expected.",
+                f"{self.max_bytes:,}. Split the document, or raise the limit if files this "
+                "large are expected (--max-size-mb, or ReadLimits.max_bytes).",
                 document=name,
                 size=size,
             )
@@ -62,8 +62,8 @@ class ReadLimits:
         if pages > self.max_pages:
             raise DocumentError(
                 f"Document {source.name!r} has {pages:,} pages, over the limit of "
-                f"{self.max_pages:,}. Split the document, or raise ReadLimits.max_pages "
-                "if documents this long are expected.",
+                f"{self.max_pages:,}. Split the document, or raise the limit if documents "
+                "this long are expected (--max-pages, or ReadLimits.max_pages).",
                 document=source.name,
                 pages=pages,
             )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict
@@ -32,7 +32,7 @@ from dbos import DBOS
 from pydantic import SecretStr
 
 from contractsync.context import App
-from contractsync.documents import ReadLimits, read_document
+from contractsync.documents import DocumentReader, ReadLimits, read_document
 from contractsync.durable import engine_app
 from contractsync.errors import ContractSyncError, DocumentError
 from contractsync.extraction import (
@@ -90,6 +90,7 @@ def import_documents(
     *,
     key_prefix: str | None = None,
     password: SecretStr | None = None,
+    limits: ReadLimits | None = None,
     on_document: Callable[[str], None] | None = None,
 ) -> list[ImportOutcome]:
     """Import contract documents durably (the engine must be running); one outcome each.
@@ -99,6 +100,8 @@ def import_documents(
         actor: who imports, for the versions and the audit log.
         key_prefix: put in front of every new contract key (``acme`` → ``acme-supply-…``).
         password: opens encrypted PDFs; kept in memory only.
+        limits: the size and page bounds (default ``ReadLimits()``); they are workflow
+            arguments, so a worker that resumes the import applies them too.
         on_document: called with each document's path once it is read and extracted.
     """
     app = engine_app()
@@ -107,7 +110,10 @@ def import_documents(
         # Absolute, because any worker may resume the workflow, from its own folder (the
         # password stays here: a resumed import reports an encrypted PDF as needing it).
         absolute = [str(Path(path).absolute()) for path in paths]
-        return import_documents_workflow(absolute, actor, key_prefix)
+        bounds = limits or ReadLimits()
+        return import_documents_workflow(
+            absolute, actor, key_prefix, bounds.max_bytes, bounds.max_pages
+        )
     finally:
         app.services.pop(_SESSION, None)
 
@@ -135,10 +141,16 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 @DBOS.workflow(name="contractsync.import_documents")
 def import_documents_workflow(
-    paths: list[str], actor: str, key_prefix: str | None
+    paths: list[str],
+    actor: str,
+    key_prefix: str | None,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
 ) -> list[ImportOutcome]:
     files = list_import_files(paths)
-    staged = [stage_import_document(path, actor, key_prefix) for path in files]
+    staged = [
+        stage_import_document(path, actor, key_prefix, max_bytes, max_pages) for path in files
+    ]
     outcomes: dict[str, ImportOutcome] = {}
     for item in staged:
         if "outcome" in item:
@@ -157,13 +169,26 @@ def list_import_files(paths: list[str]) -> list[str]:
 
 
 @DBOS.step(name="contractsync.stage_import_document")
-def stage_import_document(path: str, actor: str, key_prefix: str | None) -> dict[str, Any]:
+def stage_import_document(
+    path: str,
+    actor: str,
+    key_prefix: str | None,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+) -> dict[str, Any]:
     """Read, store and extract one document; returns its record, or its failure."""
     app = engine_app()
     session = app.services.get(_SESSION)
     session = session if isinstance(session, _ImportSession) else _ImportSession()
+    # Imports recorded before limits were arguments resume with the defaults.
+    limits = ReadLimits()
+    limits = replace(
+        limits,
+        max_bytes=max_bytes or limits.max_bytes,
+        max_pages=max_pages or limits.max_pages,
+    )
     try:
-        staged = _stage(app, Path(path), actor, key_prefix, session.password)
+        staged = _stage(app, Path(path), actor, key_prefix, session.password, limits)
     except ContractSyncError as error:
         log.warning("import_failed document=%s code=%s", path, error.code)
         staged = {"path": path, "outcome": _failed(path, error.message)}
@@ -177,12 +202,17 @@ def stage_import_document(path: str, actor: str, key_prefix: str | None) -> dict
     return staged
 
 
-def _stage(
-    app: App, path: Path, actor: str, key_prefix: str | None, password: SecretStr | None
+def _stage(  # noqa: PLR0917 - private, one caller
+    app: App,
+    path: Path,
+    actor: str,
+    key_prefix: str | None,
+    password: SecretStr | None,
+    limits: ReadLimits,
 ) -> dict[str, Any]:
     try:
         # From stat, before the bytes are read: an oversized file must never be loaded whole.
-        ReadLimits().check_file_size(path.name, path.stat().st_size)
+        limits.check_file_size(path.name, path.stat().st_size)
         content = path.read_bytes()
     except OSError as error:
         raise DocumentError(
@@ -190,7 +220,8 @@ def _stage(
             document=str(path),
         ) from None
     secret = password.get_secret_value() if password is not None else None
-    document = read_document(content, name=path.name, password=secret)
+    reader = DocumentReader(limits=limits)
+    document = read_document(content, name=path.name, password=secret, reader=reader)
     extraction = extract_document(document, default_extractors())
     title = document_title(document)
     key = contract_key_for(title, document.sha256, key_prefix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -60,3 +61,34 @@ def test_a_bad_file_fails_alone(workdir: Path, capsys: pytest.CaptureFixture[str
     assert "broken.pdf" in captured.out + captured.err
     assert main(["contracts", "list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_import_applies_the_read_limits_given(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three form-feed pages: over a two-page limit, so only the one-page file is imported.
+    (workdir / "long.txt").write_text("Page one.\fPage two.\fPage three.\n", encoding="utf-8")
+    code = main(["import", str(workdir / "long.txt"), str(AGREEMENT), "--max-pages", "2"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "has 3 pages, over the limit of 2" in out
+    assert out.count("created") == 1
+
+
+def test_import_reads_the_pdf_password_from_the_environment(
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    document_builders: ModuleType,
+) -> None:
+    locked = workdir / "locked.pdf"
+    locked.write_bytes(
+        document_builders.text_pdf(
+            ["This Agreement is governed by the laws of Ontario."], user_password="s3cret"
+        )
+    )
+    assert main(["import", str(locked)]) == 1
+    assert "encrypted" in capsys.readouterr().out
+    monkeypatch.setenv("CONTRACTSYNC_PDF_PASSWORD", "s3cret")
+    assert main(["import", str(locked)]) == 0
+    assert "created" in capsys.readouterr().out

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -79,21 +77,6 @@ def _records(result: Result) -> dict[str, dict[str, Any]]:
     return {record["document"]: record for record in records}
 
 
-def _document_builders() -> ModuleType:
-    # The documents tests' builders (encrypted PDFs) sit beside those tests, which put
-    # their folder on sys.path only when they are collected too.
-    loaded = sys.modules.get("document_builders")
-    if loaded is not None:
-        return loaded
-    path = Path(__file__).parents[1] / "documents" / "document_builders.py"
-    spec = importlib.util.spec_from_file_location("document_builders", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_an_unexpected_crash_fails_only_its_document(
     tmp_path: Path, cases: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,9 +139,13 @@ def test_the_progress_bar_counts_the_documents_first(
     ],
 )
 def test_a_password_opens_encrypted_pdfs(
-    tmp_path: Path, arguments: list[str], environment: dict[str, str], typed: str | None
+    tmp_path: Path,
+    document_builders: ModuleType,
+    arguments: list[str],
+    environment: dict[str, str],
+    typed: str | None,
 ) -> None:
-    pdf = _document_builders().text_pdf(["The licence fee is 100 dollars."], user_password="s3cret")
+    pdf = document_builders.text_pdf(["The licence fee is 100 dollars."], user_password="s3cret")
     (tmp_path / "locked.pdf").write_bytes(pdf)
     result = CliRunner().invoke(
         app, ["extract", str(tmp_path), "--jsonl", *arguments], env=environment, input=typed
@@ -170,8 +157,10 @@ def test_a_password_opens_encrypted_pdfs(
     assert "s3cret" not in result.stdout
 
 
-def test_without_the_password_an_encrypted_pdf_says_so(tmp_path: Path) -> None:
-    pdf = _document_builders().text_pdf(["The licence fee is 100 dollars."], user_password="s3cret")
+def test_without_the_password_an_encrypted_pdf_says_so(
+    tmp_path: Path, document_builders: ModuleType
+) -> None:
+    pdf = document_builders.text_pdf(["The licence fee is 100 dollars."], user_password="s3cret")
     (tmp_path / "locked.pdf").write_bytes(pdf)
     result = CliRunner().invoke(app, ["extract", str(tmp_path), "--jsonl"])
     assert result.exit_code == 1
