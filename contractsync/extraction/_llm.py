@@ -12,7 +12,9 @@ The request is one ``POST {base}/chat/completions`` with ``response_format`` set
 JSON schema, so the answer is machine-readable. The model must quote, verbatim, the text
 each value comes from; the quote is found in the document to give the evidence span, and
 a value whose quote is not in the document is dropped — a value nobody can check in one
-glance is not proposed. Values go through the same normalisers as the rules. The model's
+glance is not proposed. Values go through the same normalisers as the rules, into the
+same shapes (``_llm_fields`` holds the schema and the normalisation); an obligation's
+evidence is the whole sentence its quote is in, as the rules give it. The model's
 confidence is not calibrated on labelled data, so its candidates carry a fixed prior
 (``LLM_PRIOR``), below the auto-approve threshold.
 """
@@ -30,28 +32,12 @@ import httpx
 
 from contractsync.documents import DocumentText
 from contractsync.errors import ExtractionError
-from contractsync.model import BillingFrequency, Party, PartyRole
 
 from ._candidate import Candidate, make_snippet
-from ._dates import parse_date
-from ._durations import parse_duration
-from ._jurisdiction import resolve_jurisdiction
-from ._money import parse_money
-from ._numbers import parse_int
+from ._llm_fields import INSTRUCTIONS, read_answer, response_schema
+from ._text import ContractText
 
 LLM_PRIOR = 0.7
-_TEXT_FIELDS = (
-    "agreement_date", "effective_date", "signed_date", "expiration_date", "initial_term",
-    "auto_renew",
-    "renewal_term", "renewal_notice_period", "payment_terms_days", "billing_frequency",
-    "total_value", "annual_value", "governing_law",
-)  # fmt: skip
-_SYSTEM = (
-    "You read contracts and report their terms. For each field give the value as written "
-    "in the contract (dates as YYYY-MM-DD, durations like '12 months' or '30 days', money "
-    "with its currency, the expiration date or 'perpetual') and a verbatim quote of the "
-    "sentence it comes from. Use null when the contract does not state the field."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,41 +70,6 @@ class LlmConfig:
         return f"LlmConfig(base_url={self.base_url!r}, model={self.model!r})"
 
 
-def response_schema() -> dict[str, Any]:
-    """The JSON schema the model's answer must follow."""
-    item = {
-        "type": "object",
-        "properties": {
-            "value": {"type": ["string", "boolean", "number", "null"]},
-            "quote": {"type": ["string", "null"]},
-        },
-        "required": ["value", "quote"],
-        "additionalProperties": False,
-    }
-    party = {
-        "type": "object",
-        "properties": {"name": {"type": "string"}, "role": {"type": "string"}},
-        "required": ["name", "role"],
-        "additionalProperties": False,
-    }
-    properties: dict[str, Any] = dict.fromkeys(_TEXT_FIELDS, item)
-    properties["parties"] = {
-        "type": "object",
-        "properties": {
-            "value": {"type": "array", "items": party},
-            "quote": {"type": ["string", "null"]},
-        },
-        "required": ["value", "quote"],
-        "additionalProperties": False,
-    }
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
 class LlmExtractor:
     """Extractor that asks a chat model for the terms, with verbatim quotes as evidence.
 
@@ -137,18 +88,21 @@ class LlmExtractor:
 
     def extract(self, document: DocumentText) -> Sequence[Candidate]:
         answer = self._ask(document.clean_text()[: self.config.max_chars], document.name)
+        text = ContractText(document)
         found: list[Candidate] = []
-        for field, entry in answer.items():
-            if not isinstance(entry, dict) or entry.get("value") in (None, "", []):
+        for proposal in read_answer(answer):
+            span = _locate(document.text, proposal.quote)
+            if span is None:
                 continue
-            value = _normalise(field, entry["value"])
-            span = _locate(document.text, entry.get("quote"))
-            if value is None or span is None:
-                continue
+            if proposal.field == "obligations":
+                # The whole sentence, as the rules give it: reconciliation keeps one
+                # obligation per evidence span and kind, whichever extractor read it.
+                sentence = text.sentence_at(span[0])
+                span = (sentence.start, max(sentence.end, span[1]))
             found.append(
                 Candidate(
-                    field=field,
-                    value=value,
+                    field=proposal.field,
+                    value=proposal.value,
                     start=span[0],
                     end=span[1],
                     snippet=make_snippet(document.text, *span),
@@ -166,7 +120,7 @@ class LlmExtractor:
             "model": self.config.model,
             "temperature": 0,
             "messages": [
-                {"role": "system", "content": _SYSTEM},
+                {"role": "system", "content": INSTRUCTIONS},
                 {"role": "user", "content": text},
             ],
             "response_format": {
@@ -193,37 +147,6 @@ class LlmExtractor:
             raise ExtractionError(f"The LLM answer for {name!r} is not a JSON object.",
                                   document=name)  # fmt: skip
         return answer
-
-
-def _normalise(field: str, raw: Any) -> Any:
-    if field == "parties":
-        parties = []
-        for item in raw if isinstance(raw, list) else []:
-            if isinstance(item, dict) and str(item.get("name", "")).strip():
-                role = str(item.get("role", "other")).casefold()
-                role = role if role in PartyRole.__members__.values() else "other"
-                parties.append(Party(name=str(item["name"]).strip()[:255], role=PartyRole(role)))
-        return tuple(parties) or None
-    text = str(raw).strip()
-    if field in {"agreement_date", "effective_date", "signed_date"}:
-        return parse_date(text)
-    if field == "expiration_date":
-        return "perpetual" if text.casefold() == "perpetual" else parse_date(text)
-    if field in {"initial_term", "renewal_term", "renewal_notice_period"}:
-        return parse_duration(text)
-    if field == "auto_renew":
-        return raw if isinstance(raw, bool) else {"true": True, "yes": True, "false": False,
-                                                   "no": False}.get(text.casefold())  # fmt: skip
-    if field == "payment_terms_days":
-        return parse_int(text)
-    if field == "billing_frequency":
-        key = text.casefold().replace("-", "_").replace(" ", "_")
-        return BillingFrequency(key) if key in BillingFrequency.__members__.values() else None
-    if field in {"total_value", "annual_value"}:
-        return parse_money(text)
-    if field == "governing_law":
-        return resolve_jurisdiction(text)
-    return None
 
 
 def _locate(text: str, quote: Any) -> tuple[int, int] | None:

@@ -11,7 +11,9 @@ then its group's share of the field's total confidence times its own, so
   saw something else.
 
 Obligations are lists, not single values: all are kept, de-duplicated by evidence span
-and kind.
+and kind. Of two readings of one obligation, the one that says more (a remedy, a due
+date, a recurrence) is kept, then the surer one: a terser reading must not erase a
+service credit the other found.
 """
 
 from __future__ import annotations
@@ -32,13 +34,29 @@ def reconcile(
         if candidate.field == "obligations":
             kind = str(getattr(candidate.value, "kind", ""))
             key = (candidate.start, candidate.end, kind)
-            if key not in obligations or obligations[key].confidence < candidate.confidence:
+            kept = obligations.get(key)
+            if kept is None or _reading(kept) < _reading(candidate):
                 obligations[key] = candidate
         else:
             by_field[candidate.field].append(candidate)
     chosen = {name: _choose(group) for name, group in by_field.items()}
     ordered = tuple(sorted(obligations.values(), key=lambda c: (c.start, c.end)))
     return chosen, ordered
+
+
+def _reading(candidate: Candidate) -> tuple[int, float]:
+    """How much an obligation's value states, then how sure its reader was."""
+    dump = getattr(candidate.value, "model_dump", None)
+    stated = dump(exclude_none=True, exclude_defaults=True) if callable(dump) else {}
+    return _count_stated(stated), candidate.confidence
+
+
+def _count_stated(value: object) -> int:
+    if isinstance(value, dict):
+        return sum(_count_stated(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_count_stated(item) for item in value)
+    return 0 if value in (None, "", ()) else 1
 
 
 def _choose(candidates: list[Candidate]) -> Candidate:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from contractsync.extraction import Candidate, reconcile
+from contractsync.model import Obligation, ObligationKind, Remedy, ServiceLevel
 
 
 def _candidate(value: object, confidence: float, extractor: str, field: str = "x") -> Candidate:
@@ -38,3 +40,19 @@ def test_obligations_are_all_kept() -> None:
     _, obligations = reconcile([_candidate("a", 0.6, "rules", "obligations"),
                                 Candidate("obligations", "b", 10, 20, "t", "r", 0.5)])  # fmt: skip
     assert len(obligations) == 2
+
+
+def test_the_reading_of_an_obligation_that_says_more_is_kept() -> None:
+    level = ServiceLevel(metric="uptime", target=Decimal("99.9"), unit="percent")
+    terse = Obligation(key="sla-1", kind=ObligationKind.SERVICE_LEVEL,
+                       description="99.9% uptime", service_level=level)  # fmt: skip
+    rich = terse.model_copy(
+        update={"remedy": Remedy(description="service credit", credit_percent=Decimal(10))}
+    )
+    candidates = [
+        Candidate("obligations", rich, 10, 60, "t", "sla", 0.6, extractor="rules"),
+        Candidate("obligations", terse, 10, 60, "t", "llm", 0.7, extractor="llm"),
+    ]
+    for order in (candidates, candidates[::-1]):
+        _, [kept] = reconcile(order)
+        assert kept.value.remedy is not None  # the credit survives the surer, terser reading
