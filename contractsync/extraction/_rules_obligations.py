@@ -1,4 +1,4 @@
-"""Obligations: service levels, deliverables and payments, each with its evidence.
+"""Obligations: service levels, deliverables, payments and reports, each with its evidence.
 
 * Service levels (``_rules_service_levels``): an availability/uptime target, or a support
   response/resolution time, with the service credit for missing it when the same or next
@@ -14,10 +14,15 @@
   needs a start date, so the schedule stays in the description unless the sentence states
   one (``commencing on January 1, 2025``). Terms relative to an invoice are
   ``payment_terms_days``, not obligations.
+* Reports (``_rules_reporting``, rule ``reporting``): a party delivers a report on a
+  cadence (``a written royalty report within thirty (30) days after the end of each
+  calendar quarter``). The description names who reports, the report, its period and due
+  offset; as for payment schedules, a ``Recurrence`` only when a start date is stated. A
+  report sentence is a report, not also a dated deliverable.
 
-Keys are stable within a document (``sla-1``, ``deliverable-2``, ``payment-1``). The
-obligor is ``counterparty`` unless the text says ``either``/``each`` party (``both``):
-which side "we" are is known to the reviewer, not the extractor.
+Keys are stable within a document (``sla-1``, ``deliverable-2``, ``payment-1``,
+``report-1``). The obligor is ``counterparty`` unless the text says ``either``/``each``
+party (``both``): which side "we" are is known to the reviewer, not the extractor.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from ._candidate import Candidate, make_snippet
 from ._dates import DATE, parse_date
 from ._money import MONEY, parse_money
 from ._numbers import NUMBER
+from ._rules_reporting import scheduled_reports
 from ._rules_service_levels import service_levels
 from ._text import ContractText, Sentence
 
@@ -83,11 +89,13 @@ _DEFAULT = re.compile(r"\bcure[ds]?\b|\bdefault\b|\bfail(?:s|ed|ure)?\s+to\s+pay
 
 
 def obligations(text: ContractText) -> list[Candidate]:
-    """Obligation candidates: service levels, dated deliverables, payments."""
+    """Obligation candidates: service levels, dated deliverables, payments, reports."""
+    reports = _reports(text)
     found: list[Candidate] = []
     found.extend(_service_levels(text))
-    found.extend(_deliverables(text))
+    found.extend(_deliverables(text, reported=[(c.start, c.end) for c in reports]))
     found.extend(_payments(text))
+    found.extend(reports)
     return found
 
 
@@ -108,12 +116,14 @@ def _service_levels(text: ContractText) -> list[Candidate]:
     return found
 
 
-def _deliverables(text: ContractText) -> list[Candidate]:
+def _deliverables(text: ContractText, *, reported: list[tuple[int, int]]) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _DELIVER.finditer(text.text):
         due = parse_date(match["date"])
         if due is None:
             continue
+        if any(start <= match.start() < end for start, end in reported):
+            continue  # a report with a date is a report, not also a deliverable
         sentence = text.sentence_at(match.start())
         obligation = Obligation(
             key=f"deliverable-{len(found) + 1}",
@@ -166,6 +176,25 @@ def _payments(text: ContractText) -> list[Candidate]:
         found.append(_candidate(text, sentence, obligation, "payment_schedule"))
         if len(found) >= _MAX_PER_KIND:
             break
+    return found
+
+
+def _reports(text: ContractText) -> list[Candidate]:
+    found: list[Candidate] = []
+    for report in scheduled_reports(text)[:_MAX_PER_KIND]:
+        sentence = report.sentence
+        recurrence = _recurrence(report.period, _STARTING.search(sentence.text))
+        due = _DUE.search(sentence.text) if recurrence is None else None
+        obligation = Obligation(
+            key=f"report-{len(found) + 1}",
+            kind=ObligationKind.REPORTING,
+            description=report.description,
+            obligor=_obligor(sentence.text),
+            owner_role=OwnerRole.FINANCE if report.financial else OwnerRole.OPERATIONS,
+            due_date=parse_date(due["date"]) if due else None,
+            recurrence=recurrence,
+        )
+        found.append(_candidate(text, sentence, obligation, "reporting"))
     return found
 
 

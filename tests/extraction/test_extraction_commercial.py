@@ -437,3 +437,164 @@ def test_a_sentence_found_at_its_first_character_is_that_sentence() -> None:
     )
     start = text.text.index("Credits")
     assert text.sentence_at(start).text == "Credits are 5% of the fee."
+
+
+# Reporting obligations --------------------------------------------------------------------
+
+
+def _reports(clauses: str) -> list[Obligation]:
+    return [o for o in _obligations(clauses) if o.kind is ObligationKind.REPORTING]
+
+
+@pytest.mark.parametrize(
+    ("clause", "description"),
+    [
+        pytest.param("Licensee shall deliver to Licensor a written royalty report within thirty "
+                     "(30) days after the end of each calendar quarter.",
+                     "Licensee: royalty report, quarterly, within thirty (30) days after the end "
+                     "of each calendar quarter", id="royalty-report-after-each-quarter"),
+        pytest.param("Distributor shall provide monthly sales reports by the 10th day of each "
+                     "month.", "Distributor: sales reports, monthly, by the 10th day of each month",
+                     id="sales-reports-by-a-day-of-each-month"),
+        pytest.param("Supplier shall submit a quarterly business review report.",
+                     "Supplier: business review report, quarterly", id="period-without-offset"),
+        pytest.param("Customer shall provide an annual audited financial statement within 120 "
+                     "days after the end of each fiscal year.",
+                     "Customer: audited financial statement, annually, within 120 days after the "
+                     "end of each fiscal year", id="annual-financial-statement"),
+        pytest.param("Licensee shall, within thirty (30) days after the end of each calendar "
+                     "quarter, deliver to Licensor a royalty report.",
+                     "Licensee: royalty report, quarterly, within thirty (30) days after the end "
+                     "of each calendar quarter", id="offset-between-shall-and-verb"),
+        pytest.param("Reseller, within fifteen (15) days of the end of each quarter, shall provide "
+                     "Vendor with a written report of units sold.",
+                     "Reseller: report of units sold, quarterly, within fifteen (15) days of the "
+                     "end of each quarter", id="offset-between-subject-and-shall"),
+        pytest.param("Monthly sales reports shall be delivered by Distributor to Supplier by the "
+                     "10th day of each month.",
+                     "Distributor: sales reports, monthly, by the 10th day of each month",
+                     id="passive"),
+        pytest.param("Licensee shall report Net Sales to Licensor quarterly.",
+                     "Licensee: report, quarterly", id="report-as-a-verb"),
+        pytest.param("The Franchisee agrees to keep complete records and shall furnish Franchisor "
+                     "with monthly profit and loss statements.",
+                     "Franchisee: profit and loss statements, monthly", id="second-verb"),
+        pytest.param("On the 25th day of each month, we will provide you with a detailed report "
+                     "of Commissions.", "We: report of Commissions, monthly, On the 25th day of "
+                     "each month", id="pronoun-subject-and-day-of-month"),
+        pytest.param("Vendor shall provide Customer with quarterly usage reports and monthly "
+                     "invoices.", "Vendor: usage reports, quarterly", id="usage-reports"),
+        pytest.param("Licensee shall submit annual adverse event reports to the FDA.",
+                     "Licensee: adverse event reports, annually", id="periodic-adverse-events"),
+        pytest.param("iVillage shall provide FMM with relevant reports on a biweekly basis.",
+                     "iVillage: reports, bi-weekly", id="biweekly-basis"),
+        pytest.param("Each Party shall provide to the other Party a written report within fifteen "
+                     "(15) Business Days after the end of each month.",
+                     "Each Party: report, monthly, within fifteen (15) Business Days after the end "
+                     "of each month", id="each-party"),
+    ],
+)  # fmt: skip
+def test_reporting_obligations_as_drafted(clause: str, description: str) -> None:
+    [report] = _reports(clause)
+    assert report.description == description
+
+
+def test_a_reporting_obligation_carries_its_reporter_role_and_schedule() -> None:
+    [royalties] = _reports(
+        "Licensee shall deliver to Licensor a written royalty report within thirty (30) days "
+        "after the end of each calendar quarter."
+    )
+    assert royalties.key == "report-1"
+    assert royalties.obligor == "counterparty"
+    assert royalties.owner_role == "finance"
+    assert royalties.due_date is None
+    assert royalties.recurrence is None  # the model's recurrence needs a start date
+    [review] = _reports("Supplier shall submit a quarterly business review report.")
+    assert review.owner_role == "operations"
+    [both] = _reports("Each Party shall provide the other Party with quarterly reports.")
+    assert both.obligor == "both"
+    [candidate] = [c for c in _found("Supplier shall submit a quarterly business review report.")
+                   if c.field == "obligations"]  # fmt: skip
+    assert candidate.rule == "reporting"
+    assert candidate.snippet == "Supplier shall submit a quarterly business review report."
+
+
+def test_a_reporting_cadence_with_a_start_date_is_a_recurrence() -> None:
+    [report] = _reports(
+        "Vendor shall provide Customer with monthly usage reports, commencing on January 1, 2025."
+    )
+    assert report.recurrence is not None
+    assert report.recurrence.every == Duration(months=1)
+    assert report.recurrence.starts.isoformat() == "2025-01-01"
+    assert report.due_date is None
+
+
+def test_a_dated_report_is_one_obligation() -> None:
+    [obligation] = _obligations("Licensee shall deliver the annual report by March 31, 2025.")
+    assert obligation.kind is ObligationKind.REPORTING
+    assert obligation.due_date is not None
+    assert obligation.due_date.isoformat() == "2025-03-31"
+    # Without a cadence a dated report is a deliverable, as before.
+    [once] = _obligations("Licensee shall deliver the final report by March 31, 2025.")
+    assert once.kind is ObligationKind.DELIVERABLE
+
+
+def test_reports_beside_payments_keep_unique_keys() -> None:
+    clauses = (
+        "Licensee shall pay royalties within thirty (30) days after the end of each calendar "
+        "quarter. Licensee shall deliver a royalty report within thirty (30) days after the end "
+        "of each calendar quarter. Distributor shall provide monthly sales reports by the 10th "
+        "day of each month."
+    )
+    found = _obligations(clauses)
+    assert [(o.kind, o.key) for o in found] == [
+        (ObligationKind.PAYMENT, "payment-1"),
+        (ObligationKind.REPORTING, "report-1"),
+        (ObligationKind.REPORTING, "report-2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        pytest.param("Licensor may audit Licensee's quarterly royalty reports once each calendar "
+                     "year upon thirty (30) days' notice.", id="audit-right"),
+        pytest.param("Licensor shall have the right to audit the books of Licensee once each "
+                     "calendar year, and Licensee shall provide copies of its quarterly reports.",
+                     id="audit-right-with-copies"),
+        pytest.param("Notices shall be deemed received three (3) days after mailing, and all "
+                     "reports shall be sent to the addresses above.", id="notices-deemed-received"),
+        pytest.param('"Report" means the quarterly report that Licensee shall deliver to Licensor '
+                     "under Section 5.", id="definition-of-report"),
+        pytest.param("Licensee's obligation to deliver quarterly royalty reports shall survive "
+                     "termination of this Agreement.", id="survival"),
+        pytest.param("Licensee shall notify Licensor in writing of any breach of this Agreement "
+                     "within ten (10) days.", id="notice-of-breach"),
+        pytest.param("Supplier shall report any serious adverse event to the FDA within fifteen "
+                     "(15) days of learning of it, and shall provide Customer with a copy of each "
+                     "such report.", id="adverse-event-report"),
+        pytest.param("Licensee shall report to Licensor any adverse event within 24 hours and "
+                     "shall hold quarterly safety reviews.", id="adverse-event-beside-a-period"),
+        pytest.param("Upon Licensor's written request, Licensee shall provide copies of its "
+                     "monthly reports.", id="on-request"),
+        pytest.param("Vendor shall deliver a Statement of Work each quarter.",
+                     id="statement-of-work"),
+        pytest.param("Vendor shall not provide monthly reports to any third party.",
+                     id="shall-not"),
+        pytest.param("Franchisee will submit for approval all securities documents (including "
+                     "periodic reports, such as quarterly reports) it files.",
+                     id="reports-named-as-examples"),
+        pytest.param("Licensee shall provide Licensor with a report of any infringement it "
+                     "becomes aware of.", id="no-cadence"),
+    ],
+)  # fmt: skip
+def test_sentences_that_are_not_reporting_obligations(clause: str) -> None:
+    assert _reports(clause) == []
+
+
+def test_a_royalty_report_is_not_a_payment_but_a_report() -> None:
+    clause = (
+        "Licensee shall deliver a royalty report within thirty (30) days after the end of each "
+        "calendar quarter."
+    )
+    assert [o.kind for o in _obligations(clause)] == [ObligationKind.REPORTING]
