@@ -5,7 +5,9 @@ no hook to stop it: 200 KB of Flate data holding drawing operators inflated to 2
 cost 2 GB of memory and 7 s in one page load. So every Flate stream in the file is inflated
 here first, a chunk at a time with the output counted and dropped, and a file whose
 streams inflate past ``ReadLimits`` is refused. Nested Flate layers
-(``/Filter [/FlateDecode /FlateDecode]``) are followed, since each multiplies the last.
+(``/Filter [/FlateDecode /FlateDecode]``) are followed, since each multiplies the last, and
+Flate behind an ASCII85 or hex armour (``/Filter [/ASCII85Decode /FlateDecode]``) is
+measured after the armour is taken off. (LZW, rare and with a bounded ratio, is not.)
 
 Images are not inflated here: PDFium decodes an image only to render it, row by row and
 no further than its declared size, and ``_pdf`` checks that size before rendering. (A
@@ -16,6 +18,8 @@ ciphertext and cannot be measured.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mmap
 import re
 import zlib
@@ -32,6 +36,8 @@ from contractsync.errors import DocumentError
 # "endstream" is excluded by the look-behind.
 _STREAM_KEYWORD = re.compile(rb"(?<![A-Za-z0-9])stream(?![A-Za-z0-9])[^\r\n]*(?:\r\n?|\n)")
 _IMAGE_SUBTYPE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z0-9])")
+_FIRST_FILTER = re.compile(rb"/Filter\s*\[?\s*/(?P<name>[A-Za-z0-9]+)")
+_ARMOUR = frozenset({b"ASCII85Decode", b"A85", b"ASCIIHexDecode", b"AHx"})
 # How far before the keyword a stream's dictionary is looked for; image dictionaries are
 # a few hundred bytes.
 _DICTIONARY_WINDOW = 4096
@@ -50,12 +56,17 @@ def check_pdf_streams(source: DocumentSource, limits: ReadLimits) -> None:
         position = 0
         for match in _STREAM_KEYWORD.finditer(data):
             start = match.end()
-            if start < position or not _is_zlib(data[start : start + 2]):
-                continue
-            if _is_image(data, match.start()):
+            if start < position or _is_image(data, match.start()):
                 continue
             budget = min(limits.max_stream_bytes, limits.max_unzipped_bytes - total)
-            size, position = _inflated_size(data, start, budget)
+            if _is_zlib(data[start : start + 2]):
+                size, position = _inflated_size(data, start, budget)
+            elif (armoured := _armoured_flate(data, match.start(), start)) is not None:
+                # Flate behind ASCII85 or hex: decoded (at most the file's size), then
+                # measured like any other Flate data.
+                size, _ = _inflated_size(armoured, 0, budget)
+            else:
+                continue
             if size > limits.max_stream_bytes:
                 raise _stream_bomb(source, match.start(), limits.max_stream_bytes)
             total += size
@@ -89,6 +100,30 @@ def _is_zlib(data: bytes) -> bool:
         and not flags & 0x20
         and ((method << 8) | flags) % 31 == 0
     )
+
+
+def _armoured_flate(data: _Buffer, keyword: int, start: int) -> bytes | None:
+    """The Flate data of a stream whose first filter is ASCII85 or ASCIIHex, if any."""
+    window = bytes(data[max(0, keyword - _DICTIONARY_WINDOW) : keyword])
+    dictionary = window[window.rfind(b"obj") + 1 :]
+    first = _FIRST_FILTER.search(dictionary)
+    if first is None or first["name"] not in _ARMOUR:
+        return None
+    end = data.find(b"endstream", start)
+    if end < 0:
+        return None
+    text = bytes(data[start:end])
+    try:
+        if first["name"] in {b"ASCII85Decode", b"A85"}:
+            body = text.strip()
+            body = body.removesuffix(b"~>") if body.endswith(b"~>") else body
+            decoded = base64.a85decode(body, ignorechars=b" \t\r\n\f\x00")
+        else:
+            hex_digits = re.sub(rb"\s", b"", text).removesuffix(b">")
+            decoded = binascii.unhexlify(hex_digits + b"0" * (len(hex_digits) % 2))
+    except (ValueError, binascii.Error):
+        return None  # PDFium would fail to decode it as well
+    return decoded if _is_zlib(decoded[:2]) else None
 
 
 def _is_image(data: _Buffer, keyword: int) -> bool:

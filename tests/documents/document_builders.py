@@ -6,6 +6,8 @@ test's ``tmp_path``, so no binary blobs live in the repository.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import struct
@@ -227,15 +229,20 @@ def _one_page_pdf(content: bytes, resources: bytes = b"<< >>", *extra: bytes) ->
     return _pdf_file(objects)
 
 
-def flate_bomb_pdf(inflated_bytes: int, layers: int = 1) -> bytes:
+def flate_bomb_pdf(inflated_bytes: int, layers: int = 1, *, armour: str | None = None) -> bytes:
     """A page whose content stream, line-drawing operators Flate-compressed ``layers``
-    times over, is a few kilobytes that inflate to ``inflated_bytes``."""
+    times over, is a few kilobytes that inflate to ``inflated_bytes``; ``armour``
+    ("ascii85" or "hex") wraps the Flate data in that text encoding too."""
     operators = b"0 0 m 100 100 l S\n" * 4096
     data = b"".join(operators for _ in range(inflated_bytes // len(operators) + 1))
     for _ in range(layers):
         data = zlib.compress(data, 9)
-    filters = b" ".join([b"/FlateDecode"] * layers)
-    return _one_page_pdf(_stream(b"/Filter [%s]" % filters, data))
+    filters = [b"/FlateDecode"] * layers
+    if armour == "ascii85":
+        data, filters = base64.a85encode(data) + b"~>", [b"/ASCII85Decode", *filters]
+    elif armour == "hex":
+        data, filters = binascii.hexlify(data) + b">", [b"/ASCIIHexDecode", *filters]
+    return _one_page_pdf(_stream(b"/Filter [%s]" % b" ".join(filters), data))
 
 
 def image_pdf(width: int, height: int, *, in_form: bool = False) -> bytes:

@@ -121,6 +121,14 @@ def test_pdf_content_stream_bomb(tmp_path: Path, layers: int) -> None:
     assert "ReadLimits.max_stream_bytes" in message
 
 
+@pytest.mark.parametrize("armour", ["ascii85", "hex"])
+def test_pdf_content_stream_bomb_behind_a_text_armour(tmp_path: Path, armour: str) -> None:
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(flate_bomb_pdf(4 << 20, armour=armour))
+    reader = DocumentReader(ocr=FakeOcr(), limits=ReadLimits(max_stream_bytes=1 << 20))
+    assert "possible decompression bomb" in read_error(path, reader)
+
+
 def test_pdf_streams_over_the_total_inflated_limit(tmp_path: Path) -> None:
     path = tmp_path / "bomb.pdf"
     path.write_bytes(flate_bomb_pdf(4 << 20))
