@@ -21,7 +21,7 @@ from ._rules_expiration import term
 from ._rules_law import governing_law
 from ._rules_obligations import obligations
 from ._rules_parties import parties
-from ._rules_tables import labelled_lines, table_rows
+from ._rules_tables import labelled_lines, table_rows, table_term_end
 from ._rules_term import renewal, termination_for_convenience
 from ._text import ContractText
 
@@ -49,12 +49,16 @@ class RulesExtractor:
         found.extend(parties(text))
         date_candidates = dates(text)
         found.extend(date_candidates)
-        starts: dict[str, date] = {
-            c.field: c.value for c in date_candidates if isinstance(c.value, date)
-        }
         # A labelled table row ("Term | 36 months") is the deal's stated value.
-        found.extend(table_rows(text))
-        found.extend(term(text, starts))
+        rows = table_rows(text)
+        starts: dict[str, date] = {
+            c.field: c.value for c in [*rows, *date_candidates] if isinstance(c.value, date)
+        }
+        found.extend(rows)
+        prose_term = term(text, starts)
+        found.extend(prose_term)
+        if not any(c.field == "expiration_date" for c in prose_term):
+            found.extend(table_term_end(rows, starts))
         found.extend(renewal(text))
         found.extend(governing_law(text))
         found.extend(termination_for_convenience(text))

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
 from itertools import pairwise
 
-from contractsync.model import Duration, Money
+from contractsync.model import Duration, GoverningLaw, Money
 
 from ._candidate import Candidate, make_snippet
+from ._dates import DATE, parse_date
 from ._durations import DURATION, parse_duration
+from ._jurisdiction import resolve_jurisdiction
 from ._money import parse_money
 from ._numbers import NUMBER, parse_int
 from ._rules_commercial import billing_frequency_named
@@ -62,6 +66,16 @@ _LABELS_BY_FIELD: dict[str, tuple[str, ...]] = {
         "price escalator", "escalator", "price escalation", "escalation", "uplift",
         "annual uplift", "price adjustment", "fee increase", "annual escalator", "indexation",
     ),
+    "effective_date": (
+        "effective date", "start date", "commencement date", "service start date",
+        "subscription start date", "term start date", "contract start date",
+    ),
+    "expiration_date": (
+        "end date", "expiration date", "expiry date", "termination date", "term end date",
+        "subscription end date", "contract end date", "service end date", "renewal date",
+    ),
+    "agreement_date": ("agreement date", "order date", "date of agreement", "contract date"),
+    "governing_law": ("governing law", "applicable law", "choice of law"),
 }  # fmt: skip
 _LABELS = {label: field for field, labels in _LABELS_BY_FIELD.items() for label in labels}
 _CELL_SEPARATOR = re.compile(r"\t|\s*\|\s*")
@@ -76,12 +90,27 @@ _NET_DAYS = re.compile(
     rf"\bnet\s*(?P<net>{NUMBER})\b|(?P<days>{NUMBER})\s+(?:calendar\s+|business\s+)?days?\b",
     re.IGNORECASE,
 )
+_DATE_FIRST = re.compile(rf"^\W*(?P<date>{DATE})", re.IGNORECASE)
+_COURTS = re.compile(r"\bcourts?\b|\bvenue\b|\barbitration\b", re.IGNORECASE)
 _PER_YEAR = re.compile(r"\b(?:per\s+(?:year|annum)|annual(?:ly)?|yearly|p\.?\s?a\.?)\b", re.I)
 
 
 def table_rows(text: ContractText) -> list[Candidate]:
     """Candidates from labelled table rows (``Term | 36 months``), one per field."""
     return _key_values(text, _table_cells, "table_row")
+
+
+def table_term_end(rows: list[Candidate], starts: dict[str, date]) -> list[Candidate]:
+    """The expiration a table's term gives, counted from the effective (or agreement) date,
+    where the table states no end of its own and the prose sets no term."""
+    if any(row.field == "expiration_date" for row in rows):
+        return []
+    start = starts.get("effective_date") or starts.get("agreement_date")
+    length = next((r for r in rows if r.field == "initial_term"), None)
+    if start is None or length is None or not isinstance(length.value, Duration):
+        return []
+    return [replace(length, field="expiration_date", value=length.value.last_day(start),
+                    rule="table_row.term_end")]  # fmt: skip
 
 
 def labelled_lines(text: ContractText) -> list[Candidate]:
@@ -161,7 +190,20 @@ def _net_days(value: str) -> int | None:
     return days if days is not None and 0 < days <= 365 else None
 
 
+def _date(value: str) -> date | None:
+    first = _DATE_FIRST.match(value)
+    return parse_date(first["date"]) if first is not None else None
+
+
+def _law(value: str) -> GoverningLaw | None:
+    # A cell that names a court ("Courts of London") is a forum, not a law.
+    return None if _COURTS.search(value) else resolve_jurisdiction(value)
+
+
 _PARSERS: dict[str, Callable[[str], object | None]] = {
+    "effective_date": _date,
+    "expiration_date": _date,
+    "agreement_date": _date,
     "initial_term": _duration,
     "renewal_term": _duration,
     "total_value": _money,
@@ -169,4 +211,5 @@ _PARSERS: dict[str, Callable[[str], object | None]] = {
     "payment_terms_days": _net_days,
     "billing_frequency": billing_frequency_named,
     "price_escalator": read_escalator,
+    "governing_law": _law,
 }

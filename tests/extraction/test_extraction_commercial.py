@@ -6,6 +6,7 @@ part of what is tested), except the key-value table rows, whose rule is tested d
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -394,7 +395,8 @@ def test_docx_rows_with_unknown_labels_or_unreadable_values_give_nothing(tmp_pat
         tmp_path,
         [
             ("Term", "See Section 5 of the Agreement"),
-            ("Governing Law", "New York"),
+            ("Account Manager", "Jane Roe"),
+            ("Governing Law", "the courts of New York"),
             ("Payment Terms", "Due upon receipt"),
             ("Service Level", "99.9%"),
         ],
@@ -598,3 +600,32 @@ def test_a_royalty_report_is_not_a_payment_but_a_report() -> None:
         "calendar quarter."
     )
     assert [o.kind for o in _obligations(clause)] == [ObligationKind.REPORTING]
+
+
+def test_an_order_form_table_dates_the_term_and_names_the_law(tmp_path: Path) -> None:
+    text = _order_form(
+        tmp_path,
+        [
+            ("Effective Date", "January 1, 2024"),
+            ("Term", "36 months"),
+            ("Governing Law", "New York"),
+            ("Jurisdiction", "Courts of London"),
+        ],
+    )
+    found = {c.field: c for c in RulesExtractor(calibration=Calibration()).extract(text.document)}
+    assert found["effective_date"].value == date(2024, 1, 1)
+    assert found["initial_term"].value == Duration(months=36)
+    # The table states no end: it is the term's last day, counted from the effective date.
+    assert found["expiration_date"].value == date(2026, 12, 31)
+    assert found["expiration_date"].rule == "table_row.term_end"
+    assert found["governing_law"].value.subdivision == "US-NY"
+
+
+def test_a_stated_end_date_row_beats_a_computed_one(tmp_path: Path) -> None:
+    text = _order_form(
+        tmp_path,
+        [("Start Date", "2024-01-01"), ("Term", "36 months"), ("End Date", "2026-06-30")],
+    )
+    found = {c.field: c for c in RulesExtractor(calibration=Calibration()).extract(text.document)}
+    assert found["expiration_date"].value == date(2026, 6, 30)
+    assert found["expiration_date"].rule == "table_row"
