@@ -51,7 +51,7 @@ from contractsync.context import App
 from contractsync.durable import durable_engine
 from contractsync.mapping import Mapping, desired_records
 from contractsync.model import Contract
-from contractsync.package import package_objects
+from contractsync.package import install_in_sandbox
 from contractsync.salesforce import COLLECTION_LIMIT, JOB_RECORDS, OrgClient
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import OrgSettings, load_settings
@@ -129,15 +129,6 @@ def edit(app: App, keys: list[str], changes: Callable[[Contract], dict[str, Any]
 
 
 # ---- the org ----
-
-
-def install_package(org: SandboxOrg, mapping: Mapping) -> None:
-    """Give a sandbox org the custom objects and fields ``mapping`` needs (as tests do)."""
-    for obj in package_objects(mapping):
-        if obj.custom:
-            org.add_custom_object({"name": obj.name, "label": obj.label})
-        for package_field in obj.fields:
-            org.add_custom_field(obj.name, package_field.describe())
 
 
 def org_settings(org: SandboxOrg) -> OrgSettings:
@@ -481,7 +472,7 @@ def open_app(org: SandboxOrg, data: Path) -> App:
 def run_benchmark(args: argparse.Namespace, org: SandboxOrg, app: App) -> dict[str, Any]:
     results: dict[str, Any] = {}
     mapping = org_registry(app).mapping(ORG)
-    install_package(org, mapping)
+    install_in_sandbox(org, mapping)
     keys, load_s = load_store(app, args.contracts)
     results["store_load"] = {
         "contracts": len(keys),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -201,3 +202,22 @@ def document_builders() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def record_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[OrgClient], list[str]]:
+    """Start recording an org client's calls: the returned list gets the ``what`` of every
+    call the client makes from then on."""
+
+    def start(client: OrgClient) -> list[str]:
+        seen: list[str] = []
+        original = client._call
+
+        def record(what: str, call: Callable[[Any], Any], **kwargs: Any) -> Any:
+            seen.append(what)
+            return original(what, call, **kwargs)
+
+        monkeypatch.setattr(client, "_call", record)
+        return seen
+
+    return start

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -13,19 +12,6 @@ from contractsync.salesforce import JOB_CALLS, OrgClient
 from contractsync.salesforce._bulk import JobPace
 
 KEY_FIELD = "CS_Key__c"
-
-
-def _recorded(client: OrgClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ``what`` of every call the client makes from now on."""
-    seen: list[str] = []
-    original = client._call
-
-    def record(what: str, call: Callable[[Any], Any], **kwargs: Any) -> Any:
-        seen.append(what)
-        return original(what, call, **kwargs)
-
-    monkeypatch.setattr(client, "_call", record)
-    return seen
 
 
 def _kinds(seen: list[str]) -> Counter[str]:
@@ -38,10 +24,10 @@ def _kinds(seen: list[str]) -> Counter[str]:
 
 
 def test_a_job_whose_rows_all_succeed_reads_only_the_successful_results(
-    org_client: OrgClient, monkeypatch: pytest.MonkeyPatch
+    org_client: OrgClient, record_calls: Callable[[OrgClient], list[str]]
 ) -> None:
     records = [(f"ACC-{n}", {"Name": f"Account {n}"}) for n in range(30)]
-    seen = _recorded(org_client, monkeypatch)
+    seen = record_calls(org_client)
 
     results = org_client.upsert_bulk("Account", KEY_FIELD, records)
 
@@ -55,10 +41,10 @@ def test_a_job_whose_rows_all_succeed_reads_only_the_successful_results(
 
 
 def test_failed_rows_are_read_and_matched_to_their_records(
-    org_client: OrgClient, monkeypatch: pytest.MonkeyPatch
+    org_client: OrgClient, record_calls: Callable[[OrgClient], list[str]]
 ) -> None:
     records = [("ACC-OK", {"Name": "Fine"}), ("ACC-BAD", {"Name": "x" * 300})]
-    seen = _recorded(org_client, monkeypatch)
+    seen = record_calls(org_client)
 
     good, bad = org_client.upsert_bulk("Account", KEY_FIELD, records)
 

@@ -70,18 +70,6 @@ def _contract(make_contract: Callable[..., Contract], n: int) -> Contract:
     )
 
 
-def _recorded(client: OrgClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = client._call
-
-    def record(what: str, call: Callable[[Any], Any], **kwargs: Any) -> Any:
-        seen.append(what)
-        return original(what, call, **kwargs)
-
-    monkeypatch.setattr(client, "_call", record)
-    return seen
-
-
 def _per_object(seen: list[str]) -> Counter[str]:
     """Calls by object (``upsert 200 Account`` and ``upsert Account KEY`` alike), and reads
     by kind."""
@@ -96,11 +84,13 @@ def _per_object(seen: list[str]) -> Counter[str]:
 
 
 def test_new_and_changed_contracts_cost_the_floor_in_calls(
-    budget_app: App, make_contract: Callable[..., Contract], monkeypatch: pytest.MonkeyPatch
+    budget_app: App,
+    make_contract: Callable[..., Contract],
+    record_calls: Callable[[OrgClient], list[str]],
 ) -> None:
     for n in range(CONTRACTS):
         budget_app.contracts.create(_contract(make_contract, n), actor="t", reason="new")
-    seen = _recorded(org_registry(budget_app).client("test"), monkeypatch)
+    seen = record_calls(org_registry(budget_app).client("test"))
 
     with durable_engine(budget_app):
         first = start_sync("test", None, today=TODAY, actor="t")
