@@ -13,6 +13,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
+from sqlalchemy.engine import Connection
 
 from contractsync.context import App
 from contractsync.mapping import Mapping, default_mapping_path, load_mapping
@@ -29,7 +31,7 @@ from contractsync.package import install_in_sandbox
 from contractsync.salesforce import OrgClient, PasswordAuth, RetryPolicy
 from contractsync.sandbox import SandboxOrg
 from contractsync.settings import Settings, load_settings
-from contractsync.store import Database
+from contractsync.store import DELIVERED, OPEN, Database, tables
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "CONTRACTSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -221,3 +223,66 @@ def record_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[OrgClient], list[
         return seen
 
     return start
+
+
+def _park_letter(
+    app: App, org: str, key: str, *, message: str = "Name: data value too large"
+) -> int:
+    """Park a refused Contract record of ``org`` straight in the store; returns its id."""
+    app.dead_letters.park(
+        org,
+        [
+            {
+                "sobject": "Contract",
+                "external_key": key,
+                "object_name": "contract",
+                "contract_key": key,
+                "payload": {"Name": "x" * 120},
+                "error_code": "STRING_TOO_LONG",
+                "message": message,
+                "error_fields": ["Name"],
+                "errors": [{"code": "STRING_TOO_LONG", "message": message, "fields": ["Name"]}],
+            }
+        ],
+        actor="tester",
+        run_id=f"run-{key}",
+    )
+    [letter] = [found for found in app.dead_letters.list(org=org) if found.external_key == key]
+    return letter.id
+
+
+@pytest.fixture
+def park_letter() -> Callable[..., int]:
+    """``park_letter(app, org, key, message=...)``: a refused record parked as a dead letter."""
+    return _park_letter
+
+
+@pytest.fixture
+def delivered_before_next_write(monkeypatch: pytest.MonkeyPatch) -> Callable[[App, int], None]:
+    """``delivered_before_next_write(app, letter_id)``: the store's next write transaction
+    starts only after a replay has delivered the letter and committed, as when a replay
+    wins the race against a discard that has already read the letter as open."""
+
+    def arrange(app: App, letter_id: int) -> None:
+        database = app.dead_letters.database
+        write = database.write
+        letters = tables.dead_letters
+
+        raced: list[bool] = []
+
+        @contextmanager
+        def delivered_first() -> Iterator[Connection]:
+            if not raced:  # only the next write loses the race; later ones run as usual
+                raced.append(True)
+                with write() as replay:
+                    replay.execute(
+                        letters.update()
+                        .where(letters.c.id == letter_id, letters.c.status == OPEN)
+                        .values(status=DELIVERED, resolved_by="sync")
+                    )
+            with write() as connection:
+                yield connection
+
+        monkeypatch.setattr(database, "write", delivered_first)
+
+    return arrange

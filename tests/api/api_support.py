@@ -74,29 +74,3 @@ def fix_title(app: App, key: str) -> None:
     current = app.contracts.get(key)
     fixed = current.contract.with_changes({"title": "Short enough"})
     app.contracts.update(fixed, expected_version=current.version, actor="tester", reason="fix")
-
-
-def park_letter(
-    app: App, org: str, key: str, *, message: str = "Name: data value too large"
-) -> int:
-    """Park a refused Contract record of ``org`` straight in the store; returns its id."""
-    app.dead_letters.park(
-        org,
-        [
-            {
-                "sobject": "Contract",
-                "external_key": key,
-                "object_name": "contract",
-                "contract_key": key,
-                "payload": {"Name": "x" * 120},
-                "error_code": "STRING_TOO_LONG",
-                "message": message,
-                "error_fields": ["Name"],
-                "errors": [{"code": "STRING_TOO_LONG", "message": message, "fields": ["Name"]}],
-            }
-        ],
-        actor="tester",
-        run_id=f"run-{key}",
-    )
-    [letter] = [found for found in app.dead_letters.list(org=org) if found.external_key == key]
-    return letter.id

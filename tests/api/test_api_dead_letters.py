@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
-import pytest
-from api_support import LOOPBACK, fix_title, park_letter, refused_and_delivered
+from api_support import LOOPBACK, fix_title, refused_and_delivered
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Connection
 
 from contractsync.api import create_api
 from contractsync.context import App
-from contractsync.store import tables
 from contractsync.sync import org_registry
 
 Key = Callable[[str], str]
@@ -143,7 +139,7 @@ def test_malformed_requests_answer_422(client: TestClient) -> None:
 
 
 def test_dead_letters_are_listed_a_page_at_a_time_with_the_total(
-    store: App, client: TestClient
+    store: App, client: TestClient, park_letter: Callable[..., int]
 ) -> None:
     ids = [park_letter(store, org, f"P-{n}") for n, org in enumerate("abaab")]
     store.dead_letters.discard(ids[0], actor="tester", reason="gone")
@@ -160,7 +156,9 @@ def test_dead_letters_are_listed_a_page_at_a_time_with_the_total(
         assert client.get("/dead-letters", params=bad).status_code == 422
 
 
-def test_messages_are_redacted_in_lists_and_details(store: App, client: TestClient) -> None:
+def test_messages_are_redacted_in_lists_and_details(
+    store: App, client: TestClient, park_letter: Callable[..., int]
+) -> None:
     leaky = (
         "Bad value for session_id=00D5g000004Xyz1!AQ8AQHsecret near Authorization: Bearer s3cr3t"
     )
@@ -176,31 +174,15 @@ def test_messages_are_redacted_in_lists_and_details(store: App, client: TestClie
 
 
 def test_a_letter_delivered_while_it_is_discarded_stays_delivered(
-    store: App, monkeypatch: pytest.MonkeyPatch
+    store: App,
+    park_letter: Callable[..., int],
+    delivered_before_next_write: Callable[[App, int], None],
 ) -> None:
     letter_id = park_letter(store, "a", "RACE-1")
-    database = store.dead_letters.database
-    write = database.write
-    letters = tables.dead_letters
-
-    @contextmanager
-    def delivered_first() -> Iterator[Connection]:
-        # A replay delivers the record and commits after the request has read the letter
-        # as open, just before the discard writes.
-        with write() as replay:
-            replay.execute(
-                letters.update()
-                .where(letters.c.id == letter_id)
-                .values(status="delivered", resolved_by="sync")
-            )
-        with write() as connection:
-            yield connection
-
-    monkeypatch.setattr(database, "write", delivered_first)
+    delivered_before_next_write(store, letter_id)
     response = TestClient(create_api(store), client=LOOPBACK).post(
         f"/dead-letters/{letter_id}/discard", json={"reason": "customer cancelled"}
     )
-    monkeypatch.undo()
 
     assert response.status_code == 409
     assert response.json() == {

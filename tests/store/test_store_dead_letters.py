@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from contractsync.context import App
 from contractsync.errors import ConcurrencyError, NotFoundError
-from contractsync.store import DELIVERED, DISCARDED, OPEN, tables
+from contractsync.store import DELIVERED, DISCARDED, tables
 
 
-def _park(app: App, key: str = "C-1") -> int:
-    app.dead_letters.park(
-        "emea",
-        [
-            {
-                "sobject": "Contract",
-                "external_key": key,
-                "object_name": "contract",
-                "contract_key": key,
-                "payload": {"Name": "x" * 120},
-                "error_code": "STRING_TOO_LONG",
-                "message": "Name: data value too large",
-                "error_fields": ["Name"],
-                "errors": [{"code": "STRING_TOO_LONG", "fields": ["Name"]}],
-            }
-        ],
-        actor="sync",
-        run_id="run-1",
-    )
-    [letter] = app.dead_letters.list(org="emea")
-    return letter.id
-
-
-def test_discarding_an_open_letter_closes_it_with_an_audit_entry(app: App) -> None:
-    letter_id = _park(app)
+def test_discarding_an_open_letter_closes_it_with_an_audit_entry(
+    app: App, park_letter: Callable[..., int]
+) -> None:
+    letter_id = park_letter(app, "emea", "C-1")
 
     discarded = app.dead_letters.discard(letter_id, actor="alice", reason="customer cancelled")
 
@@ -53,30 +30,14 @@ def test_discarding_an_open_letter_closes_it_with_an_audit_entry(app: App) -> No
 
 
 def test_a_letter_delivered_before_the_discard_writes_stays_delivered(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    app: App,
+    park_letter: Callable[..., int],
+    delivered_before_next_write: Callable[[App, int], None],
 ) -> None:
-    letter_id = _park(app)
-    database = app.dead_letters.database
-    write = database.write
-    letters = tables.dead_letters
-
-    @contextmanager
-    def delivered_first() -> Iterator[Connection]:
-        # A replay delivers the record and commits between the discard's read of the letter
-        # and its own write transaction.
-        with write() as replay:
-            replay.execute(
-                letters.update()
-                .where(letters.c.id == letter_id, letters.c.status == OPEN)
-                .values(status=DELIVERED, resolved_by="sync")
-            )
-        with write() as connection:
-            yield connection
-
-    monkeypatch.setattr(database, "write", delivered_first)
+    letter_id = park_letter(app, "emea", "C-1")
+    delivered_before_next_write(app, letter_id)
     with pytest.raises(ConcurrencyError, match="already delivered; only open ones") as refused:
         app.dead_letters.discard(letter_id, actor="alice", reason="customer cancelled")
-    monkeypatch.undo()
 
     assert refused.value.code == "stale_version"
     letter = app.dead_letters.get(letter_id)
@@ -85,8 +46,10 @@ def test_a_letter_delivered_before_the_discard_writes_stays_delivered(
     assert "dead_letter.discarded" not in actions
 
 
-def test_a_letter_discarded_twice_or_unknown_is_refused(app: App) -> None:
-    letter_id = _park(app)
+def test_a_letter_discarded_twice_or_unknown_is_refused(
+    app: App, park_letter: Callable[..., int]
+) -> None:
+    letter_id = park_letter(app, "emea", "C-1")
     app.dead_letters.discard(letter_id, actor="alice", reason="gone")
     with pytest.raises(ConcurrencyError, match="already discarded"):
         app.dead_letters.discard(letter_id, actor="bob", reason="again")
