@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 
 from contractsync.errors import NotFoundError
 from contractsync.model import LifecycleStatus
-from contractsync.store import tables
 
 from ._errors import error_responses, not_found
 from ._models import ContractDetail, ContractPage, ContractSummary
@@ -28,24 +26,9 @@ def list_contracts(
     offset: Annotated[int, Query(ge=0, description="Contracts to skip (by key order).")] = 0,
 ) -> ContractPage:
     """Contracts in the store, ordered by key, with their status and version."""
-    app = api_state(request).app
-    condition = sa.true() if status is None else tables.contracts.c.status == status.value
-    with app.database.read() as connection:
-        total = connection.execute(
-            sa.select(sa.func.count()).select_from(tables.contracts).where(condition)
-        ).scalar_one()
-        keys = connection.execute(
-            sa.select(tables.contracts.c.contract_key)
-            .where(condition)
-            .order_by(tables.contracts.c.contract_key)
-            .limit(limit)
-            .offset(offset)
-        ).scalars()
-        page = list(keys)
-    # Read through the repository so a record reads the same here as everywhere else; a
-    # contract is never deleted, so every key of the page is still there.
-    items = [ContractSummary.of(app.contracts.get(key)) for key in page]
-    return ContractPage(total=int(total), limit=limit, offset=offset, items=items)
+    total, page = api_state(request).app.contracts.page(status=status, limit=limit, offset=offset)
+    items = [ContractSummary.of(stored) for stored in page]
+    return ContractPage(total=total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/{key}", responses=error_responses(401, 404))

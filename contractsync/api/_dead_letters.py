@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal, cast
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request
 
 from contractsync.errors import ConcurrencyError, NotFoundError
 from contractsync.logs import redact
-from contractsync.store import DeadLetter, tables
+from contractsync.store import DeadLetter
 from contractsync.sync import replay_dead_letters
 
 from ._errors import ApiError, error_responses, not_found
@@ -42,28 +41,11 @@ def list_dead_letters(
     offset: Annotated[int, Query(ge=0, description="Letters to skip (oldest first).")] = 0,
 ) -> DeadLetterPage:
     """Records an org refused, oldest first, with the Salesforce error and its fields."""
-    app = api_state(request).app
-    letters = tables.dead_letters
-    condition = sa.and_(
-        sa.true() if org is None else letters.c.org == org,
-        sa.true() if status == "all" else letters.c.status == status,
+    total, page = api_state(request).app.dead_letters.page(
+        org=org, status=None if status == "all" else status, limit=limit, offset=offset
     )
-    with app.database.read() as connection:
-        total = connection.execute(
-            sa.select(sa.func.count()).select_from(letters).where(condition)
-        ).scalar_one()
-        ids = connection.execute(
-            sa.select(letters.c.id)
-            .where(condition)
-            .order_by(letters.c.id)
-            .limit(limit)
-            .offset(offset)
-        ).scalars()
-        page = list(ids)
-    # Read through the repository so a letter reads the same here as everywhere else; a
-    # letter is never deleted, so every id of the page is still there.
-    items = [DeadLetterSummary.of(app.dead_letters.get(letter_id)) for letter_id in page]
-    return DeadLetterPage(total=int(total), limit=limit, offset=offset, items=items)
+    items = [DeadLetterSummary.of(letter) for letter in page]
+    return DeadLetterPage(total=total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/{letter_id}", responses=error_responses(401, 404))

@@ -4,20 +4,12 @@ audit log lives in. SQLite by default, PostgreSQL by URL; schema managed by Alem
 from . import _tables as tables
 from ._contracts import ContractRepository, ContractVersion, StoredContract, WriteResult
 from ._database import Database, parse_database_url
+from ._dead_letters import DELIVERED, DISCARDED, OPEN, DeadLetter, DeadLetterRepository
 from ._documents import DocumentRepository, StoredDocument
 from ._inbound import APPLIED, DISMISSED, InboundRepository, PendingChange, Watermark
 from ._journal import Clock, Journal, JournalEntry, utc_now
 from ._json import canonical_json
-from ._sync_state import (
-    DELIVERED,
-    DISCARDED,
-    OPEN,
-    ConfirmedRecord,
-    DeadLetter,
-    DeadLetterRepository,
-    SyncRunRepository,
-    SyncStateRepository,
-)
+from ._sync_state import ConfirmedRecord, SyncRunRepository, SyncStateRepository
 
 __all__ = [
     "APPLIED",

@@ -95,11 +95,23 @@ class ContractRepository:
         return _record(row.record)
 
     def all(self, *, status: LifecycleStatus | None = None) -> list[StoredContract]:
-        query = sa.select(t.contracts).order_by(t.contracts.c.contract_key)
-        if status is not None:
-            query = query.where(t.contracts.c.status == status.value)
+        query = sa.select(t.contracts).where(_in_status(status))
         with self.database.read() as connection:
-            return [_stored(row) for row in connection.execute(query)]
+            rows = connection.execute(query.order_by(t.contracts.c.contract_key))
+            return [_stored(row) for row in rows]
+
+    def page(
+        self, *, status: LifecycleStatus | None, limit: int, offset: int
+    ) -> tuple[int, list[StoredContract]]:
+        """How many contracts ``all`` would give, and ``limit`` of them from ``offset``, read
+        together so the total and the page agree."""
+        condition = _in_status(status)
+        count = sa.select(sa.func.count()).select_from(t.contracts).where(condition)
+        query = sa.select(t.contracts).where(condition).order_by(t.contracts.c.contract_key)
+        with self.database.read() as connection:
+            total = int(connection.execute(count).scalar_one())
+            rows = connection.execute(query.limit(limit).offset(offset))
+            return total, [_stored(row) for row in rows]
 
     def history(self, contract_key: str) -> list[ContractVersion]:
         with self.database.read() as connection:
@@ -363,6 +375,10 @@ class ContractRepository:
                 contract_key=contract_key,
             )
         return stored
+
+
+def _in_status(status: LifecycleStatus | None) -> sa.ColumnElement[bool]:
+    return sa.true() if status is None else t.contracts.c.status == status.value
 
 
 def _stored(row: sa.Row[Any]) -> StoredContract:

@@ -13,8 +13,8 @@ from contractsync.errors import NotFoundError, StoreError
 
 from . import _tables as t
 from ._database import Database
+from ._dead_letters import OPEN
 from ._journal import Clock, Journal, JournalEntry, utc_now
-from ._sync_state import OPEN
 from ._upsert import upsert_rows
 
 APPLIED = "applied"
