@@ -176,9 +176,7 @@ def _remedy(text: ContractText, sentence: Sentence) -> Remedy | None:
     places = [sentence.text]
     start_of_next = _NEXT_WORD.search(text.text, sentence.end)
     if start_of_next is not None:
-        # One character in: a sentence's first character is not yet inside it for
-        # ``sentence_at``, whose boundary needs the capital that follows the full stop.
-        following = text.sentence_at(start_of_next.start() + 1)
+        following = text.sentence_at(start_of_next.start())
         if following.start >= sentence.end:
             places.append(following.text)
     for words in places:

@@ -181,11 +181,11 @@ def stage_import_document(
     session = app.services.get(_SESSION)
     session = session if isinstance(session, _ImportSession) else _ImportSession()
     # Imports recorded before limits were arguments resume with the defaults.
-    limits = ReadLimits()
+    defaults = ReadLimits()
     limits = replace(
-        limits,
-        max_bytes=max_bytes or limits.max_bytes,
-        max_pages=max_pages or limits.max_pages,
+        defaults,
+        max_bytes=max_bytes or defaults.max_bytes,
+        max_pages=max_pages or defaults.max_pages,
     )
     try:
         staged = _stage(app, Path(path), actor, key_prefix, session.password, limits)
